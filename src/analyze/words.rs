@@ -1,0 +1,138 @@
+//! `zh_words_v1`: jieba search-mode words over normalized text.
+//!
+//! Our own tokenizer rather than tantivy-jieba: tantivy clones a tokenizer on every lookup,
+//! and cloning must not copy the dictionary, so it is shared behind an `Arc`.
+
+use std::sync::Arc;
+
+use jieba_rs::Jieba;
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+use super::normalize::Normalized;
+
+#[derive(Clone)]
+pub struct WordsTokenizer {
+    jieba: Arc<Jieba>,
+    hmm: bool,
+}
+
+impl WordsTokenizer {
+    pub fn new(jieba: Arc<Jieba>, hmm: bool) -> Self {
+        WordsTokenizer { jieba, hmm }
+    }
+
+    /// The words of `text` (normalized), in order, for code that needs them outside tantivy.
+    pub fn words(&self, text: &str) -> Vec<Token> {
+        let mut out = Vec::new();
+        self.tokenize_into(text, &mut out);
+        out
+    }
+
+    fn tokenize_into(&self, text: &str, out: &mut Vec<Token>) {
+        let norm = Normalized::new(text);
+        for t in self.jieba.cut_for_search(&norm.text, self.hmm) {
+            // jieba emits whitespace and punctuation as tokens; they would make phrases
+            // with a space or a comma match nothing.
+            if !t.word.chars().any(char::is_alphanumeric) {
+                continue;
+            }
+            out.push(Token {
+                offset_from: norm.original_offset(t.byte_start),
+                offset_to: norm.original_offset(t.byte_end),
+                position: t.start,
+                text: t.word.to_string(),
+                position_length: 1,
+            });
+        }
+    }
+}
+
+impl Tokenizer for WordsTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        let mut tokens = Vec::new();
+        self.tokenize_into(text, &mut tokens);
+        VecTokenStream::new(tokens)
+    }
+}
+
+/// A token stream over tokens computed up front.
+pub struct VecTokenStream {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+impl VecTokenStream {
+    pub fn new(tokens: Vec<Token>) -> Self {
+        VecTokenStream { tokens, next: 0 }
+    }
+}
+
+impl TokenStream for VecTokenStream {
+    fn advance(&mut self) -> bool {
+        if self.next < self.tokens.len() {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<(String, usize, usize, usize)> {
+        let t = WordsTokenizer::new(Arc::new(Jieba::new()), false);
+        t.words(text)
+            .into_iter()
+            .map(|t| (t.text, t.position, t.offset_from, t.offset_to))
+            .collect()
+    }
+
+    #[test]
+    fn drops_space_and_punctuation_and_keeps_offsets() {
+        let text = "北京大学，Ｈｅｌｌｏ 世界。";
+        for (word, _, from, to) in words(text) {
+            assert!(word.chars().any(char::is_alphanumeric), "{word:?}");
+            assert!(text.is_char_boundary(from) && text.is_char_boundary(to));
+            assert_eq!(crate::analyze::normalize::normalize(&text[from..to]), word);
+        }
+    }
+
+    #[test]
+    fn positions_are_char_offsets_of_word_starts() {
+        let w = words("我在北京大学读书");
+        let beida = w
+            .iter()
+            .find(|t| t.0 == "北京大学")
+            .expect("北京大学 is a word");
+        assert_eq!(beida.1, 2);
+        let daxue = w
+            .iter()
+            .find(|t| t.0 == "大学")
+            .expect("大学 is a sub-word");
+        assert_eq!(daxue.1, 4);
+    }
+
+    #[test]
+    fn latin_and_numbers_stay_whole_and_lowercase() {
+        let w: Vec<String> = words("iPhone 12 支持 5G")
+            .into_iter()
+            .map(|t| t.0)
+            .collect();
+        assert!(w.contains(&"iphone".to_string()), "{w:?}");
+        assert!(w.contains(&"12".to_string()), "{w:?}");
+        assert!(w.contains(&"5g".to_string()), "{w:?}");
+    }
+}

@@ -1,0 +1,342 @@
+//! HTML to [`Article`]: charset, main content, title, publish time, byline, section and
+//! keywords. The only stage that touches HTML.
+
+mod byline;
+mod charset;
+mod content;
+pub mod date;
+mod dom;
+mod meta;
+mod title;
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use scraper::Html;
+use serde::Serialize;
+
+pub use byline::Byline;
+pub use charset::decode;
+
+use crate::article::{stable_id, Article};
+use crate::error::{Error, Result};
+use crate::ingest::{ExtractedRecord, Item, RawPage};
+
+/// Turns one ingested item into an article.
+pub fn extract(item: &Item) -> Result<Article> {
+    match item {
+        Item::Page(page) => extract_page(page),
+        Item::Extracted { origin, record } => from_record(origin, record),
+    }
+}
+
+/// Extracts an article from a crawled page.
+pub fn extract_page(page: &RawPage) -> Result<Article> {
+    let (text, _) = decode(&page.bytes, page.http_charset.as_deref());
+    if text.contains('\u{0}') && text.chars().filter(|c| *c == '\u{0}').count() * 10 > text.len() {
+        return Err(Error::bad_input(
+            &page.origin,
+            "binary data, not an HTML page",
+        ));
+    }
+    extract_html(&text, page.url.as_deref())
+        .map_err(|reason| Error::bad_input(&page.origin, reason))
+}
+
+/// The JSON Lines output of `zhnews extract`.
+#[derive(Debug, Serialize)]
+pub struct ExtractOutput<'a> {
+    pub url: Option<&'a str>,
+    pub title: &'a str,
+    pub published: Option<String>,
+    pub source: Option<&'a str>,
+    pub author: Option<&'a str>,
+    pub editor: Option<&'a str>,
+    pub section: Option<&'a str>,
+    pub keywords: &'a [String],
+    pub body: &'a str,
+}
+
+impl<'a> From<&'a Article> for ExtractOutput<'a> {
+    fn from(a: &'a Article) -> Self {
+        ExtractOutput {
+            url: a.url.as_deref(),
+            title: &a.title,
+            published: a.published.map(|t| t.to_rfc3339()),
+            source: a.source.as_deref(),
+            author: a.author.as_deref(),
+            editor: a.editor.as_deref(),
+            section: a.section.as_deref(),
+            keywords: &a.keywords,
+            body: &a.body,
+        }
+    }
+}
+
+static BREADCRUMB: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:当前位置|您的位置|您现在的位置|您当前的位置|所在位置|現在位置|当前页面)\s*[:：]?\s*(.+)").expect("breadcrumb regex")
+});
+
+fn section_from(lines: &[dom::Line], head: &meta::HeadInfo) -> Option<String> {
+    for line in lines.iter().take(400) {
+        if line.chars > 80 {
+            continue;
+        }
+        if let Some(c) = BREADCRUMB.captures(&line.text) {
+            let parts: Vec<&str> = c[1]
+                .split(['>', '›', '»', '＞', '/', '|', '→'])
+                .map(str::trim)
+                .filter(|p| {
+                    !p.is_empty()
+                        && !matches!(
+                            *p,
+                            "首页"
+                                | "正文"
+                                | "网站首页"
+                                | "新闻中心"
+                                | "新闻"
+                                | "内容"
+                                | "正文内容"
+                        )
+                })
+                .collect();
+            if let Some(last) = parts.last() {
+                if last.chars().count() <= 12 {
+                    return Some(last.to_string());
+                }
+            }
+        }
+    }
+    head.get(&[
+        "article:section",
+        "section",
+        "columnname",
+        "catalogs",
+        "category",
+    ])
+    .map(str::to_string)
+}
+
+/// Extracts from decoded HTML. The error is the reason, without the origin.
+pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Article, String> {
+    let doc = Html::parse_document(html);
+    let head = meta::read(&doc);
+    let flat = dom::Flat::new(&doc);
+    let Some(main) = content::find_main(&flat) else {
+        return Err("no text found in the page".into());
+    };
+    let main_end = main + flat.nodes[main].size;
+    let body_lines = flat.lines(main..main_end, &|i| content::is_boilerplate_box(&flat, i));
+    let all_lines = flat.lines(0..flat.nodes.len(), &|_| false);
+
+    let title = title::choose(&head, &all_lines, main);
+    let first_body_line = all_lines
+        .iter()
+        .position(|l| l.node >= main)
+        .unwrap_or(all_lines.len());
+    let title_line = all_lines[..first_body_line].iter().rposition(|l| {
+        !title.is_empty() && l.chars >= 4 && (l.text.contains(&title) || title.contains(&l.text))
+    });
+    let header_start = title_line
+        .unwrap_or(0)
+        .max(first_body_line.saturating_sub(15));
+    let header: Vec<&dom::Line> = all_lines[header_start..first_body_line]
+        .iter()
+        .filter(|l| l.link_ratio() < 0.9 || l.chars < 20)
+        .collect();
+    let after_body: Vec<&dom::Line> = all_lines
+        .iter()
+        .filter(|l| l.node >= main_end)
+        .take(6)
+        .collect();
+
+    // Body: drop furniture and bylines, stop at lists of other stories.
+    let title_key: String = title.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut paragraphs: Vec<&str> = Vec::new();
+    let mut byline_text = String::new();
+    for line in &body_lines {
+        if content::is_list_heading(line) {
+            break;
+        }
+        let key: String = line.text.chars().filter(|c| !c.is_whitespace()).collect();
+        if paragraphs.is_empty() && key == title_key {
+            continue;
+        }
+        if byline::is_meta_line(&line.text) {
+            byline_text.push_str(&line.text);
+            byline_text.push('\n');
+            continue;
+        }
+        if content::is_furniture(line) {
+            continue;
+        }
+        paragraphs.push(&line.text);
+    }
+    let body = paragraphs.join("\n");
+    if body.chars().filter(|c| !c.is_whitespace()).count() < 10 {
+        return Err("no article text found".into());
+    }
+
+    // Byline: the header first, then lines the body dropped, the body's edges, after it.
+    let header_text: String = header.iter().map(|l| format!("{}\n", l.text)).collect();
+    let edges: String = paragraphs
+        .iter()
+        .take(1)
+        .chain(paragraphs.iter().rev().take(2))
+        .map(|p| format!("{p}\n"))
+        .collect();
+    let after_text: String = after_body.iter().map(|l| format!("{}\n", l.text)).collect();
+    let from_header = byline::parse(&header_text);
+    let from_rest = byline::parse(&format!("{byline_text}{edges}{after_text}"));
+    let source = from_header.source.or(from_rest.source).or_else(|| {
+        head.get(&["source", "og:source", "article:source"])
+            .map(str::to_string)
+    });
+    let author = from_header
+        .author
+        .or(from_rest.author)
+        .or_else(|| {
+            head.get(&["author", "article:author"])
+                .map(str::to_string)
+                .filter(|a| !a.starts_with("http") && a.chars().count() <= 20)
+        })
+        .or_else(|| head.ld_author.clone().filter(|a| a.chars().count() <= 20));
+    let editor = from_header.editor.or(from_rest.editor);
+
+    let canonical = head
+        .canonical
+        .clone()
+        .or_else(|| {
+            head.get(&["og:url"])
+                .filter(|u| u.starts_with("http"))
+                .map(str::to_string)
+        })
+        .or_else(|| url.map(str::to_string));
+    let published = publish_time(
+        &head,
+        &header_text,
+        &byline_text,
+        &all_lines,
+        main_end,
+        canonical.as_deref().or(url),
+    );
+    let keywords = head
+        .get(&["keywords", "news_keywords", "article:tag"])
+        .map(|k| {
+            k.split([',', '，', ';', '；', '、', ' ', '|'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    let section = section_from(&all_lines, &head);
+    Ok(Article {
+        id: stable_id(canonical.as_deref(), &title, &body),
+        url: canonical,
+        title,
+        published,
+        source,
+        author,
+        editor,
+        section,
+        keywords,
+        body,
+    })
+}
+
+/// The publish time, most trusted first: a dated byline near the title, meta tags, JSON-LD,
+/// `<time>`, then dates in the page's text (not in links or the footer), then the URL.
+fn publish_time(
+    head: &meta::HeadInfo,
+    header_text: &str,
+    body_meta_text: &str,
+    all_lines: &[dom::Line],
+    main_end: usize,
+    url: Option<&str>,
+) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    let byline = date::find_first(header_text).or_else(|| date::find_first(body_meta_text));
+    if let Some(f) = byline.filter(|f| f.has_time) {
+        return Some(f.time);
+    }
+    let meta_keys = [
+        "article:published_time",
+        "og:article:published_time",
+        "og:release_date",
+        "pubdate",
+        "publishdate",
+        "publish_date",
+        "publish-date",
+        "publishtime",
+        "publish_time",
+        "release_date",
+        "datepublished",
+        "dc.date",
+        "dc.date.issued",
+        "weibo:article:create_at",
+        "firstpublishedtime",
+        "date",
+        "sailthru.date",
+    ];
+    let structured = head
+        .get(&meta_keys)
+        .and_then(date::parse)
+        .or_else(|| head.ld_published.as_deref().and_then(date::parse))
+        .or_else(|| head.time_element.as_deref().and_then(date::parse));
+    match (byline, structured) {
+        (Some(b), Some(s)) if s.has_time && s.time.date_naive() == b.time.date_naive() => {
+            return Some(s.time)
+        }
+        (Some(b), _) => return Some(b.time),
+        (None, Some(s)) => return Some(s.time),
+        (None, None) => {}
+    }
+    let in_text = all_lines
+        .iter()
+        .filter(|l| {
+            l.node < main_end
+                && l.link_ratio() < 0.5
+                && !l.text.contains('©')
+                && !l.text.contains("版权")
+                && !l.text.to_ascii_lowercase().contains("copyright")
+        })
+        .find_map(|l| date::find_first(&l.text));
+    in_text
+        .or_else(|| url.and_then(date::from_url))
+        .map(|f| f.time)
+}
+
+/// An article from an already-extracted record.
+pub fn from_record(origin: &str, r: &ExtractedRecord) -> Result<Article> {
+    let title = r.title.as_deref().unwrap_or_default().trim().to_string();
+    let body = r.body.as_deref().unwrap_or_default().trim().to_string();
+    if title.is_empty() && body.is_empty() {
+        return Err(Error::bad_input(
+            origin,
+            "record has neither title nor body text",
+        ));
+    }
+    let published = [&r.published, &r.time, &r.date]
+        .into_iter()
+        .flatten()
+        .find_map(|v| date::parse(v))
+        .map(|f| f.time);
+    let id = match &r.id {
+        Some(id) if !id.to_string().trim().is_empty() => id.to_string().trim().to_string(),
+        _ => stable_id(r.url.as_deref(), &title, &body),
+    };
+    let mut keywords = r.keywords.as_ref().map(|k| k.values()).unwrap_or_default();
+    keywords.extend(r.tags.as_ref().map(|k| k.values()).unwrap_or_default());
+    Ok(Article {
+        id,
+        url: r.url.clone().filter(|u| !u.is_empty()),
+        title,
+        published,
+        source: r.source.clone().filter(|s| !s.trim().is_empty()),
+        author: r.author.clone().filter(|s| !s.trim().is_empty()),
+        editor: None,
+        section: r.section.clone().filter(|s| !s.trim().is_empty()),
+        keywords,
+        body,
+    })
+}

@@ -1,0 +1,90 @@
+//! The headline: `<h1>`, og:title and `<title>` reconciled, without site suffixes.
+
+use super::dom::Line;
+use super::meta::HeadInfo;
+
+/// `<title>` without the site name: the longest part between separators.
+pub fn strip_site(title: &str) -> String {
+    let parts: Vec<&str> = title
+        .split(['_', '|', '｜', '—', '–', '丨'])
+        .flat_map(|p| p.split(" - "))
+        .flat_map(|p| p.split(" -"))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    parts
+        .iter()
+        .max_by_key(|p| p.chars().count())
+        .map(|p| p.to_string())
+        .unwrap_or_else(|| title.trim().to_string())
+}
+
+fn overlap(a: &str, b: &str) -> f64 {
+    let a: Vec<char> = a.chars().filter(|c| !c.is_whitespace()).collect();
+    if a.is_empty() {
+        return 0.0;
+    }
+    let hits = a.iter().filter(|c| b.contains(**c)).count();
+    hits as f64 / a.len() as f64
+}
+
+pub fn choose(head: &HeadInfo, lines: &[Line], main: usize) -> String {
+    let page_title = head.title.as_deref().map(strip_site).unwrap_or_default();
+    let full_title = head.title.clone().unwrap_or_default();
+    let og = head
+        .get(&["og:title", "twitter:title", "title", "headline"])
+        .map(strip_site);
+    // A heading that the <title> contains (or nearly) is the headline as printed.
+    let mut best: Option<(f64, String)> = None;
+    for h in &head.headings {
+        let h = h.trim();
+        let score =
+            overlap(h, &full_title).max(og.as_deref().map(|o| overlap(h, o)).unwrap_or(0.0));
+        if score >= 0.8 && best.as_ref().is_none_or(|(s, _)| score > *s) {
+            best = Some((score, h.to_string()));
+        }
+    }
+    if let Some((_, h)) = best {
+        return h;
+    }
+    // Old table layouts: a short line just before the body that the <title> contains.
+    if !page_title.is_empty() {
+        if let Some(l) = lines
+            .iter()
+            .filter(|l| l.node < main && l.chars >= 4 && l.chars <= 60)
+            .rev()
+            .take(30)
+            .find(|l| overlap(&l.text, &page_title) >= 0.9 && overlap(&page_title, &l.text) >= 0.9)
+        {
+            return l.text.clone();
+        }
+    }
+    if let Some(o) = og.filter(|o| o.chars().count() >= 4) {
+        return o;
+    }
+    if let Some(h) = head.ld_headline.clone() {
+        return h;
+    }
+    page_title
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn site_suffixes() {
+        let cases = [
+            (
+                "多地项目连环爆雷 狂奔的龙湖集团_新浪新闻",
+                "多地项目连环爆雷 狂奔的龙湖集团",
+            ),
+            ("援疆教师扎根边疆 - 人民网", "援疆教师扎根边疆"),
+            ("标题文字|华夏网", "标题文字"),
+            ("只有标题", "只有标题"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(strip_site(input), want);
+        }
+    }
+}

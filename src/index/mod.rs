@@ -1,0 +1,13 @@
+//! The tantivy index: schema, settings kept beside the segments, opening with checks,
+//! and the writer (upsert by id, batched commits, reprint grouping).
+
+mod dedup;
+mod open;
+pub mod schema;
+mod settings;
+mod writer;
+
+pub use open::{create_or_open, open_existing, OpenIndex};
+pub use schema::Fields;
+pub use settings::IndexSettings;
+pub use writer::{IndexOptions, IndexSummary, Indexer, Progress, Skipped};

@@ -1,0 +1,328 @@
+//! Indexing a run of inputs: read (one thread), extract (worker threads), upsert into
+//! tantivy (its own indexing threads tokenize), commit in batches. A kill between commits
+//! loses only the uncommitted batch; re-running the same input skips what is there.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use tantivy::{DateTime, IndexWriter, TantivyDocument, Term};
+
+use super::dedup::Existing;
+use super::open::OpenIndex;
+use super::schema::id_hash;
+use crate::analyze::fingerprint::{fingerprint, to_bytes};
+use crate::article::Article;
+use crate::error::{Error, Result};
+use crate::{extract, ingest};
+
+#[derive(Debug, Clone)]
+pub struct IndexOptions {
+    /// Commit after this many new or changed documents.
+    pub commit_every: usize,
+    /// Threads for extraction and for tantivy's indexing.
+    pub threads: usize,
+    /// Memory for tantivy's in-memory segments, all threads together.
+    pub heap_bytes: usize,
+}
+
+impl Default for IndexOptions {
+    fn default() -> Self {
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+            .clamp(1, 8);
+        IndexOptions {
+            commit_every: 20_000,
+            threads,
+            heap_bytes: 256 << 20,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Progress {
+    pub read: u64,
+    pub added: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub skipped: u64,
+    pub elapsed_s: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    pub origin: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct IndexSummary {
+    /// Records read (pages, lines, WARC responses), good or bad.
+    pub read: u64,
+    pub added: u64,
+    pub updated: u64,
+    /// Already indexed with the same content.
+    pub unchanged: u64,
+    /// Same id twice in this run; the first was kept.
+    pub duplicate_ids: u64,
+    /// Articles found to be copies of another story.
+    pub reprints: u64,
+    pub skipped: Vec<Skipped>,
+    pub commits: u64,
+    pub interrupted: bool,
+    pub elapsed_s: f64,
+    pub documents: u64,
+}
+
+/// The writer of one index; holds tantivy's lock (and our pid file) while alive.
+pub struct Indexer {
+    open: OpenIndex,
+    writer: IndexWriter,
+    options: IndexOptions,
+    pid_file: PathBuf,
+}
+
+const PID_FILE: &str = "writer.pid";
+
+impl Indexer {
+    pub fn new(open: OpenIndex, options: IndexOptions) -> Result<Indexer> {
+        let threads = options.threads.max(1);
+        let heap = options.heap_bytes.max(threads * 16 << 20);
+        let pid_file = open.dir.join(PID_FILE);
+        let writer = match open.index.writer_with_num_threads(threads, heap) {
+            Ok(w) => w,
+            Err(tantivy::TantivyError::LockFailure(..)) => {
+                let holder =
+                    std::fs::read_to_string(&pid_file).unwrap_or_else(|_| "unknown process".into());
+                return Err(Error::Locked {
+                    path: open.dir.clone(),
+                    holder: holder.trim().to_string(),
+                });
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let me = format!(
+            "pid {} since {}",
+            std::process::id(),
+            chrono::Utc::now().to_rfc3339()
+        );
+        std::fs::write(&pid_file, me).map_err(|e| Error::io(&pid_file, e))?;
+        Ok(Indexer {
+            open,
+            writer,
+            options,
+            pid_file,
+        })
+    }
+
+    pub fn index(&self) -> &OpenIndex {
+        &self.open
+    }
+
+    /// Reads, extracts and indexes everything under `paths`. `stop` ends the run early
+    /// (after a commit); `progress` is called every few hundred records.
+    pub fn run(
+        &mut self,
+        paths: &[PathBuf],
+        stop: Arc<AtomicBool>,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<IndexSummary> {
+        let started = Instant::now();
+        let reader = self.open.index.reader()?;
+        let mut existing = Existing::load(&reader.searcher())?;
+        let mut summary = IndexSummary::default();
+        let mut seen: HashSet<u64> = HashSet::new();
+        let mut pending = 0usize;
+        let mut last_report = Instant::now();
+
+        let articles = spawn_pipeline(paths.to_vec(), self.options.threads, stop.clone());
+        for result in articles {
+            if stop.load(Ordering::SeqCst) {
+                break;
+            }
+            summary.read += 1;
+            let article = match result {
+                Ok(a) => a,
+                Err(e) => {
+                    let (origin, reason) = match e {
+                        Error::BadInput { origin, reason } => (origin, reason),
+                        other => (String::new(), other.to_string()),
+                    };
+                    summary.skipped.push(Skipped { origin, reason });
+                    continue;
+                }
+            };
+            let key = id_hash(&article.id);
+            if !seen.insert(key) {
+                summary.duplicate_ids += 1;
+                continue;
+            }
+            let content = content_hash(&article);
+            match existing.content.get(&key) {
+                Some(c) if *c == content => {
+                    summary.unchanged += 1;
+                    continue;
+                }
+                Some(_) => {
+                    self.writer
+                        .delete_term(Term::from_field_u64(self.open.fields.id_hash, key));
+                    summary.updated += 1;
+                }
+                None => summary.added += 1,
+            }
+            existing.content.insert(key, content);
+            let fp = fingerprint(&article.body);
+            let (group, is_copy) = existing.reprints.assign(key, &fp);
+            if is_copy {
+                summary.reprints += 1;
+            }
+            self.writer
+                .add_document(self.document(&article, key, content, group, &fp))?;
+            pending += 1;
+            if pending >= self.options.commit_every {
+                self.writer.commit()?;
+                summary.commits += 1;
+                pending = 0;
+            }
+            if last_report.elapsed() > Duration::from_millis(200) {
+                last_report = Instant::now();
+                progress(&Progress {
+                    read: summary.read,
+                    added: summary.added,
+                    updated: summary.updated,
+                    unchanged: summary.unchanged,
+                    skipped: summary.skipped.len() as u64,
+                    elapsed_s: started.elapsed().as_secs_f64(),
+                });
+            }
+        }
+        summary.interrupted = stop.load(Ordering::SeqCst);
+        if pending > 0 || summary.commits == 0 {
+            self.writer.commit()?;
+            summary.commits += 1;
+        }
+        reader.reload()?;
+        summary.documents = reader.searcher().num_docs();
+        summary.elapsed_s = started.elapsed().as_secs_f64();
+        Ok(summary)
+    }
+
+    fn document(
+        &self,
+        a: &Article,
+        key: u64,
+        content: u64,
+        group: u64,
+        fp: &crate::analyze::fingerprint::Fingerprint,
+    ) -> TantivyDocument {
+        let f = &self.open.fields;
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.id, &a.id);
+        doc.add_u64(f.id_hash, key);
+        if let Some(u) = &a.url {
+            doc.add_text(f.url, u);
+        }
+        doc.add_text(f.title, &a.title);
+        doc.add_text(f.body, &a.body);
+        doc.add_text(f.title_exact, &a.title);
+        doc.add_text(f.body_exact, &a.body);
+        if let Some(p) = a.published {
+            doc.add_date(f.published, DateTime::from_timestamp_secs(p.timestamp()));
+        }
+        if let Some(s) = &a.source {
+            doc.add_text(f.source, s);
+        }
+        if let Some(au) = &a.author {
+            for name in au.split_whitespace() {
+                doc.add_text(f.author, name);
+            }
+        }
+        if let Some(e) = &a.editor {
+            doc.add_text(f.editor, e);
+        }
+        if let Some(s) = &a.section {
+            doc.add_text(f.section, s);
+        }
+        for k in &a.keywords {
+            doc.add_text(f.keywords, k);
+        }
+        doc.add_u64(f.group, group);
+        doc.add_u64(f.content_hash, content);
+        doc.add_u64(f.text_hash, fp.exact);
+        doc.add_bytes(f.minhash, &to_bytes(&fp.minhash));
+        doc
+    }
+
+    /// Commits what is pending; used on SIGINT/SIGTERM by callers that stop early.
+    pub fn commit(&mut self) -> Result<()> {
+        self.writer.commit()?;
+        Ok(())
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.open.dir
+    }
+}
+
+impl Drop for Indexer {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.pid_file);
+    }
+}
+
+/// A hash of everything we store, to recognise an unchanged record.
+fn content_hash(a: &Article) -> u64 {
+    let json = serde_json::to_vec(a).unwrap_or_default();
+    let h = blake3::hash(&json);
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&h.as_bytes()[..8]);
+    u64::from_le_bytes(b)
+}
+
+/// Reader thread → extraction workers → the returned receiver (order not kept).
+fn spawn_pipeline(
+    paths: Vec<PathBuf>,
+    workers: usize,
+    stop: Arc<AtomicBool>,
+) -> Receiver<Result<Article>> {
+    let (item_tx, item_rx) = sync_channel::<Result<ingest::Item>>(512);
+    let (out_tx, out_rx) = sync_channel::<Result<Article>>(512);
+    std::thread::spawn(move || {
+        ingest::read_paths(&paths, &mut |item| {
+            if !stop.load(Ordering::Relaxed) {
+                let _ = item_tx.send(item);
+            }
+        });
+    });
+    let item_rx = Arc::new(Mutex::new(item_rx));
+    for _ in 0..workers.max(1) {
+        let rx = item_rx.clone();
+        let tx = out_tx.clone();
+        std::thread::spawn(move || loop {
+            let next = match rx.lock() {
+                Ok(guard) => guard.recv(),
+                Err(_) => return,
+            };
+            let Ok(item) = next else { return };
+            let result = item.and_then(|i| {
+                // A bug in extraction must cost one page, not the run.
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| extract::extract(&i)))
+                    .unwrap_or_else(|_| {
+                        Err(Error::bad_input(
+                            i.origin(),
+                            "extractor failed on this page (a bug; please report it)",
+                        ))
+                    })
+            });
+            if tx.send(result).is_err() {
+                return;
+            }
+        });
+    }
+    out_rx
+}

@@ -1,0 +1,186 @@
+//! JSON Lines: one crawled page `{"url", "html", "fetched_at"?}` or one extracted article
+//! `{"title", "body", ...}` per line.
+
+use std::io::BufRead;
+
+use serde::Deserialize;
+
+use super::{limits::MAX_LINE_BYTES, ExtractedRecord, Item, RawPage};
+use crate::error::Error;
+
+#[derive(Deserialize)]
+struct PageLine {
+    url: Option<String>,
+    html: String,
+    fetched_at: Option<String>,
+}
+
+/// Reads lines without ever holding more than [`MAX_LINE_BYTES`] of one line.
+pub(super) fn read(
+    mut reader: impl BufRead,
+    origin: &str,
+    sink: &mut dyn FnMut(Result<Item, Error>),
+) {
+    let mut line = Vec::new();
+    let mut number = 0usize;
+    loop {
+        line.clear();
+        number += 1;
+        match read_capped_line(&mut reader, &mut line) {
+            Ok(LineRead::End) => return,
+            Ok(LineRead::TooLong) => sink(Err(Error::bad_input(
+                format!("{origin}:{number}"),
+                format!("line longer than {} MiB, skipped", MAX_LINE_BYTES >> 20),
+            ))),
+            Ok(LineRead::Line) => {
+                let trimmed = line.trim_ascii();
+                if trimmed.is_empty() {
+                    continue;
+                }
+                sink(parse_line(trimmed, &format!("{origin}:{number}")));
+            }
+            Err(e) => {
+                sink(Err(Error::bad_input(
+                    format!("{origin}:{number}"),
+                    format!("read failed (truncated or corrupt file?): {e}"),
+                )));
+                return;
+            }
+        }
+    }
+}
+
+enum LineRead {
+    Line,
+    TooLong,
+    End,
+}
+
+fn read_capped_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> std::io::Result<LineRead> {
+    let mut too_long = false;
+    let mut any = false;
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(if !any {
+                LineRead::End
+            } else if too_long {
+                LineRead::TooLong
+            } else {
+                LineRead::Line
+            });
+        }
+        any = true;
+        let (chunk, found) = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => (&buf[..i], Some(i + 1)),
+            None => (buf, None),
+        };
+        if !too_long {
+            if line.len() + chunk.len() > MAX_LINE_BYTES {
+                too_long = true;
+                line.clear();
+            } else {
+                line.extend_from_slice(chunk);
+            }
+        }
+        let consumed = found.unwrap_or(buf.len());
+        reader.consume(consumed);
+        if found.is_some() {
+            return Ok(if too_long {
+                LineRead::TooLong
+            } else {
+                LineRead::Line
+            });
+        }
+    }
+}
+
+fn parse_line(bytes: &[u8], origin: &str) -> Result<Item, Error> {
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| Error::bad_input(origin, format!("invalid JSON: {e}")))?;
+    let Some(object) = value.as_object() else {
+        return Err(Error::bad_input(origin, "line is not a JSON object"));
+    };
+    if object.contains_key("html") {
+        let page: PageLine = serde_json::from_value(value)
+            .map_err(|e| Error::bad_input(origin, format!("crawled page record: {e}")))?;
+        if page.html.len() > super::MAX_PAGE_BYTES {
+            return Err(Error::bad_input(origin, "html is over the page size cap"));
+        }
+        return Ok(Item::Page(RawPage {
+            origin: origin.to_string(),
+            url: page.url,
+            bytes: page.html.into_bytes(),
+            http_charset: Some("utf-8".into()),
+            fetched_at: page.fetched_at,
+        }));
+    }
+    if object.contains_key("title") || object.contains_key("body") {
+        let record: ExtractedRecord = serde_json::from_value(value)
+            .map_err(|e| Error::bad_input(origin, format!("article record: {e}")))?;
+        return Ok(Item::Extracted {
+            origin: origin.to_string(),
+            record,
+        });
+    }
+    Err(Error::bad_input(
+        origin,
+        "record has neither \"html\" (a crawled page) nor \"title\"/\"body\" (an article)",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect(input: &str) -> Vec<Result<Item, Error>> {
+        let mut out = Vec::new();
+        read(input.as_bytes(), "t.jsonl", &mut |r| out.push(r));
+        out
+    }
+
+    #[test]
+    fn pages_articles_and_errors_with_line_numbers() {
+        let input = "{\"url\":\"http://a.cn/1\",\"html\":\"<p>x</p>\"}\n\
+                     {\"title\":\"标题\",\"body\":\"正文\",\"tags\":\"a,b\"}\n\
+                     not json\n\
+                     \n\
+                     {\"title\": 5}\n\
+                     [1,2]\n\
+                     {\"foo\":1}";
+        let out = collect(input);
+        assert_eq!(out.len(), 6);
+        assert!(matches!(out[0], Ok(Item::Page(_))));
+        assert!(matches!(out[1], Ok(Item::Extracted { .. })));
+        let errors: Vec<String> = out[2..]
+            .iter()
+            .map(|r| r.as_ref().err().map(|e| e.to_string()).unwrap_or_default())
+            .collect();
+        assert!(
+            errors[0].starts_with("t.jsonl:3: invalid JSON"),
+            "{}",
+            errors[0]
+        );
+        assert!(
+            errors[1].starts_with("t.jsonl:5: article record"),
+            "{}",
+            errors[1]
+        );
+        assert!(errors[2].contains("not a JSON object"), "{}", errors[2]);
+        assert!(errors[3].starts_with("t.jsonl:7"), "{}", errors[3]);
+    }
+
+    #[test]
+    fn numeric_ids_are_accepted() {
+        let out = collect("{\"id\": 42, \"title\":\"t\",\"body\":\"b\"}");
+        match &out[0] {
+            Ok(Item::Extracted { record, .. }) => {
+                assert_eq!(
+                    record.id.as_ref().map(|i| i.to_string()).as_deref(),
+                    Some("42")
+                )
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}

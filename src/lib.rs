@@ -1,0 +1,32 @@
+//! zhnews: a full-text search engine for Chinese news.
+//!
+//! # Layout
+//!
+//! The module tree is the pipeline; each stage hands the next exactly one type.
+//!
+//! - [`ingest`]: files, folders, JSON Lines and WARC in; [`ingest::Item`] out (a raw page
+//!   with its bytes, or an article that was already extracted upstream). Handles gzip/zstd.
+//! - [`extract`]: HTML bytes in, [`Article`] out. Charset detection, main-content detection,
+//!   title, publish time, 来源/作者/责任编辑 bylines. The only stage that touches HTML.
+//! - [`analyze`]: text normalization (full-width, case, traditional→simplified) and the two
+//!   tokenizers (jieba words for ranking, CJK bigrams for exact substrings), registered by
+//!   name in one function. Also reprint fingerprints (MinHash).
+//! - [`index`]: the tantivy schema, the writer (upsert by id, batched commits, reprint
+//!   grouping) and the index settings kept beside the segments.
+//! - [`search`]: the query language, its compilation to tantivy queries, ranking, cursors,
+//!   snippets, facets, related stories, trends, keyword-in-context and export.
+//! - [`serve`]: the warp HTTP API and the embedded search page.
+//!
+//! The library never prints and never exits; the `zhnews` binary does both.
+
+pub mod analyze;
+pub mod article;
+pub mod error;
+pub mod extract;
+pub mod index;
+pub mod ingest;
+pub mod search;
+pub mod serve;
+
+pub use article::Article;
+pub use error::{Error, Result};

@@ -1,0 +1,438 @@
+//! The `zhnews` command line: parses flags, calls the library, prints, maps errors to
+//! exit codes (0 ok, 1 nothing found, 2 error).
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use zhnews::extract::{self, ExtractOutput};
+use zhnews::index::{create_or_open, IndexOptions, Indexer};
+use zhnews::ingest::{self, Item};
+use zhnews::search::{snippet, Engine, SearchRequest, Sort};
+
+const QUERY_HELP: &str = "\
+QUERY LANGUAGE:
+  援疆 教育                      both words (AND is the default)
+  援疆 OR 援藏                   either
+  教育 -招生 / 教育 NOT 招生       without
+  (援疆 OR 援藏) 教育            grouping
+  \"人民银行\"                     exact string: every article containing it, nothing else
+                                 (also inside 中国人民银行; whitespace inside is optional)
+  \"北京 新规\"~5                  both within 5 characters, in order
+  NEAR/5(北京 新规)              the same
+  title:脱贫  body:\"乡村振兴\"     one field only
+  source:新华网  author:张晓明  section:国内新闻
+  published:[2020-01-01 TO 2020-12-31]   published:[2020 TO *]
+Unquoted terms rank by jieba words (title counts double) and also match where the
+string occurs exactly. Traditional and simplified characters, full-width and
+half-width forms, and letter case are treated alike.";
+
+#[derive(Parser)]
+#[command(
+    name = "zhnews",
+    version,
+    about = "Chinese news search: index crawled pages, search them."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SortArg {
+    Relevance,
+    Date,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Index files or folders of crawled pages (HTML, JSONL, WARC; gzip/zstd).
+    Index {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+        /// Commit every N new or changed documents.
+        #[arg(long, default_value_t = 20_000)]
+        commit_every: usize,
+        /// Extra words for jieba (word [freq] [tag] per line); kept with the index.
+        #[arg(long)]
+        user_dict: Option<PathBuf>,
+        /// Indexing threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search the index.
+    #[command(after_help = QUERY_HELP)]
+    Search {
+        #[arg(required = true)]
+        query: Vec<String>,
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        /// Continue after this cursor (from a previous --json answer).
+        #[arg(long)]
+        cursor: Option<String>,
+        /// Published on or after this day (YYYY-MM-DD, Beijing time).
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        #[arg(long)]
+        to: Option<NaiveDate>,
+        #[arg(long)]
+        source: Option<String>,
+        #[arg(long, value_enum, default_value = "relevance")]
+        sort: SortArg,
+        /// Show every reprint instead of one hit per story.
+        #[arg(long)]
+        no_collapse: bool,
+        /// Counts by source and year.
+        #[arg(long)]
+        facets: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one article with all its fields.
+    Show {
+        id: String,
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Documents, sources, date span and size of the index.
+    Stats {
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Extract articles from pages and print one JSON object per page (JSON Lines).
+    Extract {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Accepted for compatibility; output is always JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ZHNEWS_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("zhnews: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Index {
+            paths,
+            index,
+            commit_every,
+            user_dict,
+            threads,
+            json,
+        } => cmd_index(paths, index, commit_every, user_dict, threads, json),
+        Command::Search {
+            query,
+            index,
+            limit,
+            offset,
+            cursor,
+            from,
+            to,
+            source,
+            sort,
+            no_collapse,
+            facets,
+            json,
+        } => {
+            let engine = Engine::open(&index, false)?;
+            let mut req = SearchRequest::new(query.join(" "));
+            req.limit = limit;
+            req.offset = offset;
+            req.cursor = cursor;
+            req.from = from;
+            req.to = to;
+            req.source = source;
+            req.sort = match sort {
+                SortArg::Relevance => Sort::Relevance,
+                SortArg::Date => Sort::Date,
+            };
+            req.collapse = !no_collapse;
+            req.facets = facets;
+            let resp = engine.search(&req)?;
+            let mut out = std::io::stdout().lock();
+            if json {
+                serde_json::to_writer(&mut out, &resp)?;
+                writeln!(out)?;
+            } else {
+                let color = std::io::stdout().is_terminal();
+                writeln!(out, "{} matches for {}", resp.total, resp.query)?;
+                for (n, h) in resp.hits.iter().enumerate() {
+                    let date = h
+                        .published
+                        .as_deref()
+                        .map(|p| p.get(..16).unwrap_or(p).replace('T', " "))
+                        .unwrap_or_default();
+                    writeln!(out, "\n{:>2}. {}  [{}]", offset + n + 1, h.title, h.id)?;
+                    writeln!(
+                        out,
+                        "    {}  {}  {}",
+                        date,
+                        h.source.as_deref().unwrap_or("-"),
+                        h.url.as_deref().unwrap_or("")
+                    )?;
+                    let text = if color {
+                        snippet::to_ansi(&h.fragments)
+                    } else {
+                        snippet::to_plain(&h.fragments)
+                    };
+                    writeln!(out, "    {text}")?;
+                    if let Some(c) = &h.copies {
+                        writeln!(out, "    {} copies: {}", c.count, c.sources.join("、"))?;
+                    }
+                }
+                if let Some(f) = &resp.facets {
+                    let s: Vec<String> = f
+                        .source
+                        .iter()
+                        .map(|c| format!("{} {}", c.value, c.count))
+                        .collect();
+                    let y: Vec<String> = f
+                        .year
+                        .iter()
+                        .map(|c| format!("{} {}", c.value, c.count))
+                        .collect();
+                    writeln!(out, "\nsources: {}\nyears: {}", s.join(", "), y.join(", "))?;
+                }
+                if let Some(c) = &resp.next_cursor {
+                    writeln!(out, "\nmore: --cursor {c}")?;
+                }
+            }
+            Ok(if resp.total == 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Show { id, index, json } => {
+            let engine = Engine::open(&index, false)?;
+            let a = engine.article(&id)?;
+            let mut out = std::io::stdout().lock();
+            if json {
+                serde_json::to_writer(&mut out, &a)?;
+                writeln!(out)?;
+            } else {
+                writeln!(out, "{}\n", a.title)?;
+                writeln!(out, "id:        {}", a.id)?;
+                writeln!(out, "url:       {}", a.url.as_deref().unwrap_or("-"))?;
+                writeln!(
+                    out,
+                    "published: {}",
+                    a.published
+                        .map(|p| p.to_rfc3339())
+                        .unwrap_or_else(|| "-".into())
+                )?;
+                writeln!(out, "source:    {}", a.source.as_deref().unwrap_or("-"))?;
+                writeln!(out, "author:    {}", a.author.as_deref().unwrap_or("-"))?;
+                writeln!(out, "editor:    {}", a.editor.as_deref().unwrap_or("-"))?;
+                writeln!(out, "section:   {}", a.section.as_deref().unwrap_or("-"))?;
+                writeln!(out, "keywords:  {}", a.keywords.join(", "))?;
+                writeln!(out, "\n{}", a.body)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Stats { index, json } => {
+            let engine = Engine::open(&index, false)?;
+            let s = engine.stats()?;
+            let mut out = std::io::stdout().lock();
+            if json {
+                serde_json::to_writer(&mut out, &s)?;
+                writeln!(out)?;
+            } else {
+                writeln!(out, "index:     {}", s.path)?;
+                writeln!(out, "documents: {}", s.documents)?;
+                writeln!(out, "sources:   {}", s.sources)?;
+                writeln!(
+                    out,
+                    "published: {} … {}",
+                    s.earliest.as_deref().unwrap_or("-"),
+                    s.latest.as_deref().unwrap_or("-")
+                )?;
+                writeln!(
+                    out,
+                    "size:      {:.1} MB in {} segments",
+                    s.index_bytes as f64 / 1e6,
+                    s.segments
+                )?;
+                writeln!(
+                    out,
+                    "committed: {}",
+                    s.last_commit.as_deref().unwrap_or("-")
+                )?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Extract { paths, json: _ } => {
+            let mut out = std::io::stdout().lock();
+            let mut failed = 0usize;
+            let mut ok = 0usize;
+            let mut write_err = None;
+            ingest::read_paths(&paths, &mut |item: Result<Item, zhnews::Error>| match item
+                .and_then(|i| extract::extract(&i))
+            {
+                Ok(a) => {
+                    ok += 1;
+                    let line = serde_json::to_string(&ExtractOutput::from(&a)).unwrap_or_default();
+                    if let Err(e) = writeln!(out, "{line}") {
+                        write_err = Some(e);
+                    }
+                }
+                Err(e) => {
+                    failed += 1;
+                    eprintln!("zhnews: skipped {e}");
+                }
+            });
+            if let Some(e) = write_err {
+                return Err(e).context("writing output");
+            }
+            Ok(if ok == 0 && failed > 0 {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+    }
+}
+
+fn cmd_index(
+    paths: Vec<PathBuf>,
+    dir: PathBuf,
+    commit_every: usize,
+    user_dict: Option<PathBuf>,
+    threads: Option<usize>,
+    json: bool,
+) -> Result<ExitCode> {
+    let open = create_or_open(&dir, user_dict.as_deref())?;
+    let mut options = IndexOptions {
+        commit_every: commit_every.max(1),
+        ..IndexOptions::default()
+    };
+    if let Some(t) = threads {
+        options.threads = t.max(1);
+    }
+    let mut indexer = Indexer::new(open, options)?;
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        // SIGINT/SIGTERM: stop reading, commit what we have, exit.
+        let stop = stop.clone();
+        let _ = ctrlc_like(move || stop.store(true, Ordering::SeqCst));
+    }
+    let bar = if std::io::stderr().is_terminal() {
+        let pb = indicatif::ProgressBar::new_spinner();
+        pb.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        Some(pb)
+    } else {
+        None
+    };
+    let summary = indexer.run(&paths, stop, &mut |p| {
+        if let Some(pb) = &bar {
+            let rate = p.read as f64 / p.elapsed_s.max(0.001);
+            pb.set_message(format!(
+                "{} read, {} added, {} updated, {} skipped · {:.0} pages/s",
+                p.read, p.added, p.updated, p.skipped, rate
+            ));
+            pb.tick();
+        }
+    })?;
+    if let Some(pb) = bar {
+        pb.finish_and_clear();
+    }
+    if json {
+        println!("{}", serde_json::to_string(&summary)?);
+    } else {
+        for s in &summary.skipped {
+            eprintln!("skipped {}: {}", s.origin, s.reason);
+        }
+        println!(
+            "read {}, added {}, updated {}, unchanged {}, duplicate ids {}, reprints {}, skipped {} in {:.2}s ({:.0} records/s); index {} holds {} documents{}",
+            summary.read,
+            summary.added,
+            summary.updated,
+            summary.unchanged,
+            summary.duplicate_ids,
+            summary.reprints,
+            summary.skipped.len(),
+            summary.elapsed_s,
+            summary.read as f64 / summary.elapsed_s.max(0.001),
+            dir.display(),
+            summary.documents,
+            if summary.interrupted { " (interrupted; committed what was read)" } else { "" }
+        );
+    }
+    let indexed = summary.added + summary.updated + summary.unchanged;
+    Ok(
+        if indexed == 0 && summary.read > 0 && summary.documents == 0 {
+            ExitCode::from(2)
+        } else {
+            ExitCode::SUCCESS
+        },
+    )
+}
+
+/// Runs `f` on SIGINT or SIGTERM, on a small thread with its own runtime.
+fn ctrlc_like(f: impl FnOnce() + Send + 'static) -> Result<()> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    std::thread::spawn(move || {
+        rt.block_on(async {
+            #[cfg(unix)]
+            {
+                let mut term =
+                    match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                    {
+                        Ok(t) => t,
+                        Err(_) => return,
+                    };
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            #[cfg(not(unix))]
+            {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        });
+        f();
+    });
+    Ok(())
+}

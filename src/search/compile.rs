@@ -1,0 +1,241 @@
+//! Query tree to tantivy query. Unquoted terms are matched on jieba words (ranked, title
+//! boosted) or, where the words miss, on the exact string in the bigram view; quoted
+//! strings only on the bigram view, so they return exactly the documents containing them.
+
+use std::ops::Bound;
+
+use chrono::{NaiveDate, TimeZone};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DateTime, Term};
+
+use super::query::{KeywordField, Node, TextField};
+use crate::analyze::{normalize::normalize, BigramTokenizer, WordsTokenizer};
+use crate::article::beijing;
+use crate::index::Fields;
+
+pub const TITLE_BOOST: f32 = 2.0;
+/// The exact view adds to the score but should not outweigh the words.
+pub const EXACT_BOOST: f32 = 0.5;
+
+pub struct Compiler<'a> {
+    pub fields: &'a Fields,
+    pub words: &'a WordsTokenizer,
+}
+
+fn term_query(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+fn boost(q: Box<dyn Query>, b: f32) -> Box<dyn Query> {
+    if (b - 1.0).abs() < f32::EPSILON {
+        q
+    } else {
+        Box::new(BoostQuery::new(q, b))
+    }
+}
+
+fn any_of(qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    match qs.len() {
+        0 => Box::new(EmptyQuery),
+        1 => qs
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| Box::new(EmptyQuery)),
+        _ => Box::new(BooleanQuery::new(
+            qs.into_iter().map(|q| (Occur::Should, q)).collect(),
+        )),
+    }
+}
+
+/// Beijing midnight of a date as a tantivy date.
+fn day_start(d: NaiveDate) -> DateTime {
+    let naive = d.and_hms_opt(0, 0, 0).unwrap_or_default();
+    let secs = beijing()
+        .from_local_datetime(&naive)
+        .single()
+        .map(|t| t.timestamp())
+        .unwrap_or_else(|| naive.and_utc().timestamp());
+    DateTime::from_timestamp_secs(secs)
+}
+
+pub fn date_range_query(
+    field: Field,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Box<dyn Query> {
+    let lower = match from {
+        Some(f) => Bound::Included(Term::from_field_date(field, day_start(f))),
+        None => Bound::Unbounded,
+    };
+    let upper = match to.and_then(|t| t.succ_opt()) {
+        Some(next) => Bound::Excluded(Term::from_field_date(field, day_start(next))),
+        None => Bound::Unbounded,
+    };
+    Box::new(RangeQuery::new(lower, upper))
+}
+
+impl Compiler<'_> {
+    fn text_fields(&self, f: TextField) -> Vec<(Field, Field, f32)> {
+        let t = (self.fields.title, self.fields.title_exact, TITLE_BOOST);
+        let b = (self.fields.body, self.fields.body_exact, 1.0);
+        match f {
+            TextField::Any => vec![t, b],
+            TextField::Title => vec![t],
+            TextField::Body => vec![b],
+        }
+    }
+
+    /// The exact string in the bigram view: one term, or a phrase with positions.
+    pub fn exact(&self, field: Field, text: &str, slop: u32) -> Box<dyn Query> {
+        let terms = exact_terms(text);
+        match terms.len() {
+            0 => Box::new(EmptyQuery),
+            1 => term_query(field, &terms[0].1),
+            _ => Box::new(PhraseQuery::new_with_offset_and_slop(
+                terms
+                    .into_iter()
+                    .map(|(pos, t)| (pos, Term::from_field_text(field, &t)))
+                    .collect(),
+                slop,
+            )),
+        }
+    }
+
+    pub fn compile(&self, node: &Node) -> Box<dyn Query> {
+        match node {
+            Node::Term { field, text } => {
+                let words: Vec<String> =
+                    dedup(self.words.words(text).into_iter().map(|t| t.text).collect());
+                let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+                for (word_field, exact_field, b) in self.text_fields(*field) {
+                    if !words.is_empty() {
+                        // Long unquoted strings (a headline) need most of their words, not all.
+                        let n = words.len();
+                        let required = if n >= 4 { (n * 3).div_ceil(4) } else { n };
+                        let clauses = words.iter().map(|w| term_query(word_field, w)).collect();
+                        let q =
+                            BooleanQuery::union_with_minimum_required_clauses(clauses, required);
+                        alternatives.push(boost(Box::new(q), b));
+                    }
+                    alternatives.push(boost(self.exact(exact_field, text, 0), b * EXACT_BOOST));
+                }
+                any_of(alternatives)
+            }
+            Node::Phrase { field, text, slop } => any_of(
+                self.text_fields(*field)
+                    .into_iter()
+                    .map(|(_, exact_field, b)| boost(self.exact(exact_field, text, *slop), b))
+                    .collect(),
+            ),
+            Node::Near {
+                field,
+                parts,
+                distance,
+            } => {
+                let mut per_field = Vec::new();
+                for (_, exact_field, b) in self.text_fields(*field) {
+                    let mut must: Vec<(Occur, Box<dyn Query>)> = parts
+                        .iter()
+                        .map(|p| (Occur::Must, self.exact(exact_field, p, 0)))
+                        .collect();
+                    let joined = parts.join(" ");
+                    must.push((Occur::Must, self.exact(exact_field, &joined, *distance)));
+                    per_field.push(boost(Box::new(BooleanQuery::new(must)), b));
+                }
+                any_of(per_field)
+            }
+            Node::Keyword { field, value } => {
+                let f = match field {
+                    KeywordField::Source => self.fields.source,
+                    KeywordField::Author => self.fields.author,
+                    KeywordField::Section => self.fields.section,
+                    KeywordField::Keywords => self.fields.keywords,
+                };
+                term_query(f, &normalize(value.trim()))
+            }
+            Node::Published { from, to } => date_range_query(self.fields.published, *from, *to),
+            Node::And(parts) => {
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> = parts
+                    .iter()
+                    .map(|p| match p {
+                        Node::Not(inner) => (Occur::MustNot, self.compile(inner)),
+                        other => (Occur::Must, self.compile(other)),
+                    })
+                    .collect();
+                if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
+                    clauses.push((Occur::Must, Box::new(AllQuery)));
+                }
+                Box::new(BooleanQuery::new(clauses))
+            }
+            Node::Or(parts) => any_of(parts.iter().map(|p| self.compile(p)).collect()),
+            Node::Not(inner) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, Box::new(AllQuery)),
+                (Occur::MustNot, self.compile(inner)),
+            ])),
+        }
+    }
+}
+
+fn dedup(mut v: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    v.retain(|w| seen.insert(w.clone()));
+    v
+}
+
+/// Terms of the exact view for a string: bigrams for CJK runs (the unigram for a lone
+/// character), whole Latin words, each with its position relative to the first.
+pub fn exact_terms(text: &str) -> Vec<(usize, String)> {
+    let tokens = BigramTokenizer.tokens(text);
+    let is_bigram = |t: &tantivy::tokenizer::Token| {
+        t.text.chars().count() == 2 && t.text.chars().all(crate::analyze::is_cjk)
+    };
+    let bigram_starts: std::collections::HashSet<usize> = tokens
+        .iter()
+        .filter(|t| is_bigram(t))
+        .map(|t| t.position)
+        .collect();
+    let mut out = Vec::new();
+    for t in &tokens {
+        let p = t.position;
+        let cjk_unigram = t.text.chars().count() == 1 && t.text.chars().all(crate::analyze::is_cjk);
+        // A character inside a bigram is already covered by it.
+        if cjk_unigram
+            && (bigram_starts.contains(&p) || (p > 0 && bigram_starts.contains(&(p - 1))))
+        {
+            continue;
+        }
+        out.push((p, t.text.clone()));
+    }
+    let first = out.first().map(|(p, _)| *p).unwrap_or(0);
+    out.into_iter().map(|(p, t)| (p - first, t)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_terms_cover_the_string_once() {
+        assert_eq!(exact_terms("银"), vec![(0, "银".to_string())]);
+        assert_eq!(
+            exact_terms("人民银行"),
+            vec![(0, "人民".into()), (1, "民银".into()), (2, "银行".into())]
+        );
+        assert_eq!(
+            exact_terms("北京 新规"),
+            vec![(0, "北京".into()), (2, "新规".into())]
+        );
+        assert_eq!(
+            exact_terms("在5G基站"),
+            vec![(0, "在".into()), (1, "5g".into()), (3, "基站".into())]
+        );
+        assert_eq!(exact_terms("，银行"), vec![(0, "银行".into())]);
+    }
+}

@@ -1,0 +1,159 @@
+//! Snippets: the window of the body (about 80 characters) with the most distinct query
+//! terms, matches marked. Matching is done on normalized text, so 臺灣 highlights 台湾,
+//! and offsets map back to the text as stored.
+
+use crate::analyze::normalize::{normalize, Normalized};
+
+pub const WINDOW_CHARS: usize = 80;
+const LEAD_CHARS: usize = 20;
+
+/// Text pieces, each marked as a match or not.
+pub type Fragments = Vec<(String, bool)>;
+
+/// Match ranges (byte offsets into `text`) of any of `terms`, merged and sorted.
+pub fn match_ranges(text: &str, terms: &[String]) -> Vec<(usize, usize)> {
+    let norm = Normalized::new(text);
+    let mut ranges = Vec::new();
+    for term in terms {
+        // Whitespace in a query string matches none or some, as in the exact view.
+        let t: String = normalize(term)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if t.is_empty() {
+            continue;
+        }
+        for (i, m) in norm.text.match_indices(&t) {
+            ranges.push((norm.original_offset(i), norm.original_offset(i + m.len())));
+        }
+    }
+    ranges.sort();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (s, e) in ranges {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    merged
+}
+
+pub fn snippet(text: &str, terms: &[String]) -> Fragments {
+    let ranges = match_ranges(text, terms);
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    if chars.is_empty() {
+        return Vec::new();
+    }
+    let char_at = |byte: usize| chars.partition_point(|(b, _)| *b < byte);
+    // Pick the window start (in chars) covering the most distinct matched strings.
+    let mut best = (0usize, 0usize);
+    for &(s, _) in &ranges {
+        let start = char_at(s).saturating_sub(LEAD_CHARS);
+        let end_byte = chars
+            .get(start + WINDOW_CHARS)
+            .map(|c| c.0)
+            .unwrap_or(text.len());
+        let start_byte = chars[start].0;
+        let mut seen = std::collections::HashSet::new();
+        for &(a, b) in &ranges {
+            if a >= start_byte && b <= end_byte {
+                seen.insert(normalize(&text[a..b]));
+            }
+        }
+        if seen.len() > best.1 {
+            best = (start, seen.len());
+        }
+    }
+    let start = best.0;
+    let start_byte = chars[start].0;
+    let end_byte = chars
+        .get(start + WINDOW_CHARS)
+        .map(|c| c.0)
+        .unwrap_or(text.len());
+    let mut out = Vec::new();
+    let mut pos = start_byte;
+    if start > 0 {
+        out.push(("…".to_string(), false));
+    }
+    for &(a, b) in &ranges {
+        if b <= start_byte || a >= end_byte {
+            continue;
+        }
+        let a = a.max(start_byte);
+        let b = b.min(end_byte);
+        if a > pos {
+            out.push((text[pos..a].replace('\n', " "), false));
+        }
+        out.push((text[a..b].to_string(), true));
+        pos = b;
+    }
+    if pos < end_byte {
+        out.push((text[pos..end_byte].replace('\n', " "), false));
+    }
+    if end_byte < text.len() {
+        out.push(("…".to_string(), false));
+    }
+    out
+}
+
+/// HTML with matches in `<em>`; everything else escaped.
+pub fn to_html(f: &Fragments) -> String {
+    f.iter()
+        .map(|(t, m)| {
+            let e = html_escape::encode_text(t);
+            if *m {
+                format!("<em>{e}</em>")
+            } else {
+                e.into_owned()
+            }
+        })
+        .collect()
+}
+
+/// Terminal text with matches in bold red.
+pub fn to_ansi(f: &Fragments) -> String {
+    f.iter()
+        .map(|(t, m)| {
+            if *m {
+                format!("\x1b[1;31m{t}\x1b[0m")
+            } else {
+                t.clone()
+            }
+        })
+        .collect()
+}
+
+pub fn to_plain(f: &Fragments) -> String {
+    f.iter().map(|(t, _)| t.as_str()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highlights_across_forms_and_escapes() {
+        let text = "<script>x</script>臺灣經濟持續成長，台湾经济";
+        let f = snippet(text, &["台湾经济".to_string()]);
+        let html = to_html(&f);
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+        assert_eq!(html.matches("<em>").count(), 2, "{html}");
+        assert!(html.contains("<em>臺灣經濟</em>"), "{html}");
+    }
+
+    #[test]
+    fn window_prefers_more_distinct_terms() {
+        let filler = "无关内容。".repeat(40);
+        let text = format!("援疆{filler}援疆干部支持新疆教育发展{filler}");
+        let f = snippet(&text, &["援疆".into(), "教育".into()]);
+        let plain = to_plain(&f);
+        assert!(plain.contains("援疆干部支持新疆教育"), "{plain}");
+        assert!(plain.chars().count() <= WINDOW_CHARS + 2);
+    }
+
+    #[test]
+    fn no_match_gives_the_start() {
+        let f = snippet("一二三", &["四".into()]);
+        assert_eq!(to_plain(&f), "一二三");
+    }
+}
