@@ -27,8 +27,7 @@ pub fn decode(bytes: &[u8], http_charset: Option<&str>) -> (String, &'static Enc
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
-    // Chinese news first: a tie between GBK and Big5 should go to GBK.
-    let guessed = detector.guess(Some(b"cn"), chardetng::Utf8Detection::Allow);
+    let guessed = detector.guess(None, chardetng::Utf8Detection::Allow);
     let enc = if guessed == encoding_rs::GBK {
         GB18030
     } else {
@@ -111,6 +110,15 @@ mod tests {
         let (bytes, _, _) = encoding_rs::BIG5.encode(page);
         let (text, enc) = decode(&bytes, None);
         assert_eq!(enc, encoding_rs::BIG5);
+        assert_eq!(text, page);
+    }
+
+    #[test]
+    fn gbk_detected_without_declaration() {
+        let page = "<html><body><p>脱贫攻坚取得决定性胜利，各地区各部门认真落实中央决策部署。</p></body></html>";
+        let (bytes, _, _) = GB18030.encode(page);
+        let (text, enc) = decode(&bytes, None);
+        assert_eq!(enc, GB18030);
         assert_eq!(text, page);
     }
 

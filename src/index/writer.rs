@@ -92,7 +92,7 @@ const PID_FILE: &str = "writer.pid";
 impl Indexer {
     pub fn new(open: OpenIndex, options: IndexOptions) -> Result<Indexer> {
         let threads = options.threads.max(1);
-        let heap = options.heap_bytes.max(threads * 16 << 20);
+        let heap = options.heap_bytes.max((threads * 16) << 20);
         let pid_file = open.dir.join(PID_FILE);
         let writer = match open.index.writer_with_num_threads(threads, heap) {
             Ok(w) => w,
