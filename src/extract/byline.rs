@@ -30,10 +30,10 @@ static EDITOR: LazyLock<Regex> = LazyLock::new(|| {
 static AUTHOR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
-        (?: (?P<lab>作者|作\s者|撰文|撰稿|文字|图文|采写|编译|文|记者|記者|通讯员|通訊員|特约记者)
+        (?: (?P<lab>作者|作\s者|撰文|撰稿|文字|图文|采写|编译|文|记者|記者|通讯员|通訊員|特约记者|[Bb]y)
             \s* (?P<sep>[:：/／|丨])? \s* )
         (?P<names>(?:[\p{Han}·]{2,4}|[A-Za-z][A-Za-z0-9_.\-]{1,29})
-            (?:[ 、，,　]+(?:(?:记者|通讯员)\s*)?[\p{Han}·]{2,4}){0,4})",
+            (?:[\ \u{a0}、，,　]+(?:(?:记者|通讯员)\s*)?[\p{Han}·]{2,4}){0,4})",
     )
     .expect("author regex")
 });
@@ -44,11 +44,50 @@ static BRACKET_NAME: LazyLock<Regex> = LazyLock::new(|| {
         .expect("bracket name regex")
 });
 
+/// `（姚峰 上海报道）` at the end of a story.
+static BRACKET_REPORT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[（(]\s*([\p{Han}·]{2,4}(?:[ \u{a0}、，,　]+[\p{Han}·]{2,4}){0,4})[ \u{a0}　]+[\p{Han}]{0,6}报道\s*[）)]")
+        .expect("bracket report regex")
+});
+
 /// Words that mark a value as a medium, site or organisation rather than a person.
 const MEDIA_WORDS: &[&str] = &[
-    "网", "報", "报", "新闻", "社", "台", "客户端", "财经", "科技", "频道", "中心", "传媒", "媒体",
-    "文章", "百科", "贡献者", "杂志", "周刊", "在线", "官方", "平台", "公司", "集团", "中国", "部",
-    "局", "委", "厅", "院", "站", "号", "协会", "编辑", "综合", "资讯", "门户",
+    "网",
+    "報",
+    "报",
+    "新闻",
+    "社",
+    "台",
+    "客户端",
+    "财经",
+    "科技",
+    "频道",
+    "中心",
+    "传媒",
+    "媒体",
+    "文章",
+    "百科",
+    "贡献者",
+    "杂志",
+    "周刊",
+    "在线",
+    "官方",
+    "平台",
+    "公司",
+    "集团",
+    "中国",
+    "部",
+    "局",
+    "委",
+    "厅",
+    "院",
+    "站",
+    "号",
+    "协会",
+    "编辑",
+    "综合",
+    "资讯",
+    "门户",
 ];
 
 /// True when a value names a medium or organisation, not a person.
@@ -66,7 +105,10 @@ pub fn looks_like_person(value: &str) -> bool {
     }
     let han = v.chars().filter(|c| is_han(*c)).count();
     if han > 0 {
-        return han == v.chars().filter(|c| !c.is_whitespace() && *c != '·').count()
+        return han
+            == v.chars()
+                .filter(|c| !c.is_whitespace() && *c != '·')
+                .count()
             && (2..=4).contains(&han)
             && !NOT_A_NAME.iter().any(|w| v.contains(w));
     }
@@ -87,15 +129,19 @@ fn label_ok(line: &str, start: usize, label: &str, has_sep: bool, after: &str) -
         "记者" | "記者" | "通讯员" | "通訊員" | "特约记者" => {
             // "记者 王磊", "（记者王磊）", "新华社记者：王磊", "澎湃新闻记者 段彦超".
             let before = &line[..start];
-            let in_bracket = before
-                .rfind(['（', '('])
-                .is_some_and(|i| !before[i..].contains(['）', ')']) && before[i..].chars().count() <= 10);
+            let in_bracket = before.rfind(['（', '(']).is_some_and(|i| {
+                !before[i..].contains(['）', ')']) && before[i..].chars().count() <= 10
+            });
             has_sep
                 || after.starts_with(char::is_whitespace)
+                || prev.is_some_and(|p| "报社网台刊".contains(p))
                 || in_bracket
                 || before.trim().is_empty()
         }
         "文" => has_sep && !prev_han,
+        "by" | "By" => {
+            prev.is_none_or(char::is_whitespace) && after.starts_with(char::is_whitespace)
+        }
         _ => !prev_han || has_sep && start == 0,
     }
 }
@@ -157,11 +203,14 @@ static NOT_A_NAME: &[&str] = &[
     "特约",
     "文章",
     "职工",
+    "单位",
+    "统计",
+    "访问",
 ];
 
 fn clean_name(raw: &str) -> Option<String> {
     let parts: Vec<&str> = raw
-        .split([' ', '、', '，', ',', '　'])
+        .split([' ', '\u{a0}', '、', '，', ',', '　'])
         .map(|p| {
             p.trim_start_matches("记者")
                 .trim_start_matches("通讯员")
@@ -209,6 +258,17 @@ pub fn parse(text: &str) -> Byline {
                 if !label_ok(&without_editor, lab.start(), lab.as_str(), has_sep, after) {
                     continue;
                 }
+                // A name runs at most four characters: more Chinese right after it is prose.
+                if without_editor[names.end()..]
+                    .chars()
+                    .next()
+                    .is_some_and(is_han)
+                {
+                    continue;
+                }
+                if matches!(lab.as_str(), "by" | "By") && super::date::span_end(line).is_none() {
+                    continue;
+                }
                 if let Some(name) = clean_name(names.as_str()) {
                     b.author = Some(name);
                     break;
@@ -216,7 +276,10 @@ pub fn parse(text: &str) -> Byline {
             }
         }
         if b.author.is_none() {
-            if let Some(c) = BRACKET_NAME.captures(line) {
+            if let Some(c) = BRACKET_NAME
+                .captures(line)
+                .or_else(|| BRACKET_REPORT.captures(line))
+            {
                 b.author = c.get(1).and_then(|m| clean_name(m.as_str()));
             }
         }
@@ -244,12 +307,16 @@ pub fn from_dated_line(text: &str) -> Byline {
         let good = |t: &&str| {
             let n = t.chars().count();
             (2..=20).contains(&n)
-                && !t.chars().any(|c| c.is_ascii_digit() || ":：()（）【】[]".contains(c))
+                && !t
+                    .chars()
+                    .any(|c| c.is_ascii_digit() || ":：()（）【】[]".contains(c))
                 && t.chars().filter(|c| is_han(*c)).count() * 2 >= n
                 && !NOT_A_NAME.iter().any(|w| t.contains(w))
-                && !["评论", "参与", "分享", "收藏", "浏览", "字号", "发表", "星期", "周"]
-                    .iter()
-                    .any(|w| t.contains(w))
+                && ![
+                    "评论", "参与", "分享", "收藏", "浏览", "字号", "发表", "星期", "周",
+                ]
+                .iter()
+                .any(|w| t.contains(w))
         };
         if tokens.is_empty() || !tokens.iter().all(good) {
             continue;
@@ -349,11 +416,48 @@ mod tests {
             ),
             ("感谢您的反馈，我们将会减少此类文章的推荐", None, None, None),
             ("一行正要进入", None, None, None),
-            ("新京报快讯（记者裴剑飞）今日有网友爆料", None, Some("裴剑飞"), None),
+            (
+                "新京报快讯（记者裴剑飞）今日有网友爆料",
+                None,
+                Some("裴剑飞"),
+                None,
+            ),
             ("澎湃新闻记者 段彦超 廖艳", None, Some("段彦超 廖艳"), None),
             ("（袁源）", None, Some("袁源"), None),
             ("（待续）", None, None, None),
             ("作者：ggjjzhzz", None, Some("ggjjzhzz"), None),
+            (
+                "该人士付之一笑。（姚峰 上海报道）",
+                None,
+                Some("姚峰"),
+                None,
+            ),
+            (
+                "河南商报记者马俊峰/文受访者供图",
+                None,
+                Some("马俊峰"),
+                None,
+            ),
+            (
+                "发布时间 2005/05/17 22:11:42 by 眉间尺",
+                None,
+                Some("眉间尺"),
+                None,
+            ),
+            (
+                "光明日报记者 王建宏 张文攀",
+                None,
+                Some("王建宏 张文攀"),
+                None,
+            ),
+            ("记者 在广汽商务部门了解到", None, None, None),
+            ("Produced By 大汉网络 大汉版通发布系统", None, None, None),
+            (
+                "本站讯（职工通讯员 李琴雯 刘会）为深入推进",
+                None,
+                Some("李琴雯 刘会"),
+                None,
+            ),
             ("对于记者“广汽是否不会”的提问", None, None, None),
         ];
         for (line, source, author, editor) in cases {

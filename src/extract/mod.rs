@@ -181,8 +181,8 @@ pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Articl
     let header_text: String = header.iter().map(|l| format!("{}\n", l.text)).collect();
     let edges: String = paragraphs
         .iter()
-        .take(1)
-        .chain(paragraphs.iter().rev().take(2))
+        .take(3)
+        .chain(paragraphs.iter().rev().take(4))
         .map(|p| format!("{p}\n"))
         .collect();
     let after_text: String = after_body.iter().map(|l| format!("{}\n", l.text)).collect();
@@ -218,7 +218,10 @@ pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Articl
                 byline::looks_like_person(a)
                     && !title.contains(a.as_str())
                     && source.as_deref() != Some(a.as_str())
-                    && !head.title.as_deref().is_some_and(|t| t.contains(a.as_str()))
+                    && !head
+                        .title
+                        .as_deref()
+                        .is_some_and(|t| t.contains(a.as_str()))
             })
         });
     let editor = from_header.editor.or(from_rest.editor);
