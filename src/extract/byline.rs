@@ -241,7 +241,11 @@ pub fn parse(text: &str) -> Byline {
         // Remove editor phrases before looking for authors: "编辑：李四" is not a writer.
         let without_editor = EDITOR.replace_all(line, " ");
         if b.source.is_none() {
-            if let Some(c) = SOURCE.captures(&without_editor) {
+            // The editor pattern can swallow a following "来源" label: fall back to the raw line.
+            if let Some(c) = SOURCE
+                .captures(&without_editor)
+                .or_else(|| SOURCE.captures(line))
+            {
                 let value = c[1].trim_end_matches(['作', '记', '编', '责']).to_string();
                 if value.chars().count() >= 2 && !value.chars().all(|c| c.is_ascii_digit()) {
                     b.source = Some(value);
@@ -259,10 +263,11 @@ pub fn parse(text: &str) -> Byline {
                     continue;
                 }
                 // A name runs at most four characters: more Chinese right after it is prose.
-                if without_editor[names.end()..]
-                    .chars()
-                    .next()
-                    .is_some_and(is_han)
+                let rest = &without_editor[names.end()..];
+                if rest.chars().next().is_some_and(is_han)
+                    && !["发自", "报道", "摄", "电", "讯"]
+                        .iter()
+                        .any(|t| rest.starts_with(t))
                 {
                     continue;
                 }
@@ -458,6 +463,7 @@ mod tests {
                 Some("李琴雯 刘会"),
                 None,
             ),
+            ("本报记者罗科苏盈发自北京", None, Some("罗科苏盈"), None),
             ("对于记者“广汽是否不会”的提问", None, None, None),
         ];
         for (line, source, author, editor) in cases {

@@ -324,7 +324,12 @@ fn publish_time(
                 && !l.text.to_ascii_lowercase().contains("copyright")
         })
         .find_map(|l| date::find_first(&l.text));
+    // Last resorts: the page's own "updated" stamp, then a date in the URL.
     in_text
+        .or_else(|| {
+            head.get(&["dateupdate", "datemodified", "article:modified_time"])
+                .and_then(date::parse)
+        })
         .or_else(|| url.and_then(date::from_url))
         .map(|f| f.time)
 }
