@@ -155,7 +155,7 @@ pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Articl
     let mut paragraphs: Vec<&str> = Vec::new();
     let mut byline_text = String::new();
     for line in &body_lines {
-        if content::is_list_heading(line) {
+        if content::is_list_heading(line) || content::is_closing_notice(line) {
             break;
         }
         let key: String = line.text.chars().filter(|c| !c.is_whitespace()).collect();
