@@ -100,7 +100,7 @@ pub fn looks_like_media(value: &str) -> bool {
 pub fn looks_like_person(value: &str) -> bool {
     let v = value.trim();
     let n = v.chars().count();
-    if n < 2 || n > 30 || looks_like_media(v) || v.starts_with("http") {
+    if !(2..=30).contains(&n) || looks_like_media(v) || v.starts_with("http") {
         return false;
     }
     let han = v.chars().filter(|c| is_han(*c)).count();
