@@ -30,12 +30,133 @@ static EDITOR: LazyLock<Regex> = LazyLock::new(|| {
 static AUTHOR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
-        (?: (?:作者|作\s者|撰文|撰稿|文字|記者|记者|通讯员|通訊員|本报记者|本報記者|采写|文)\s*[:：/／|丨]?\s*
-          | (?:^|[（(])\s*(?:记者|記者)\s* )
-        (?P<names>[\p{Han}·]{2,4}(?:[ 、，,　]+(?:(?:记者|通讯员)\s*)?[\p{Han}·]{2,4}){0,4})",
+        (?: (?P<lab>作者|作\s者|撰文|撰稿|文字|图文|采写|编译|文|记者|記者|通讯员|通訊員|特约记者|[Bb]y)
+            \s* (?P<sep>[:：/／|丨])? \s* )
+        (?P<names>(?:[\p{Han}·]{2,4}|[A-Za-z][A-Za-z0-9_.\-]{1,29})
+            (?:[\ \u{a0}、，,　]+(?:(?:记者|通讯员)\s*)?[\p{Han}·]{2,4}){0,4})",
     )
     .expect("author regex")
 });
+
+/// A line that is only a name in brackets, as some papers open a story: `（袁源）`.
+static BRACKET_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*[（(]\s*(?:(?:记者|通讯员|文|作者)\s*[:：/]?\s*)?([\p{Han}·]{2,4}(?:[ 、，,　]+[\p{Han}·]{2,4}){0,4})\s*[）)]\s*$")
+        .expect("bracket name regex")
+});
+
+/// `（姚峰 上海报道）` at the end of a story.
+static BRACKET_REPORT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[（(]\s*([\p{Han}·]{2,4}(?:[ \u{a0}、，,　]+[\p{Han}·]{2,4}){0,4})[ \u{a0}　]+[\p{Han}]{0,6}报道\s*[）)]")
+        .expect("bracket report regex")
+});
+
+/// Words that mark a value as a medium, site or organisation rather than a person.
+const MEDIA_WORDS: &[&str] = &[
+    "网",
+    "報",
+    "报",
+    "新闻",
+    "社",
+    "台",
+    "客户端",
+    "财经",
+    "科技",
+    "频道",
+    "中心",
+    "传媒",
+    "媒体",
+    "文章",
+    "百科",
+    "贡献者",
+    "杂志",
+    "周刊",
+    "在线",
+    "官方",
+    "平台",
+    "公司",
+    "集团",
+    "中国",
+    "部",
+    "局",
+    "委",
+    "厅",
+    "院",
+    "站",
+    "号",
+    "协会",
+    "编辑",
+    "综合",
+    "资讯",
+    "门户",
+];
+
+/// True when a value names a medium or organisation, not a person.
+pub fn looks_like_media(value: &str) -> bool {
+    let v = value.trim();
+    v.contains('.') || MEDIA_WORDS.iter().any(|w| v.contains(w))
+}
+
+/// True when a value reads like a person's name (Chinese or Latin), for `<meta name=author>`.
+pub fn looks_like_person(value: &str) -> bool {
+    let v = value.trim();
+    let n = v.chars().count();
+    if !(2..=30).contains(&n) || looks_like_media(v) || v.starts_with("http") {
+        return false;
+    }
+    let han = v.chars().filter(|c| is_han(*c)).count();
+    if han > 0 {
+        return han
+            == v.chars()
+                .filter(|c| !c.is_whitespace() && *c != '·')
+                .count()
+            && (2..=4).contains(&han)
+            && !NOT_A_NAME.iter().any(|w| v.contains(w));
+    }
+    v.chars()
+        .all(|c| c.is_ascii_alphabetic() || c == ' ' || c == '.' || c == '-')
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
+}
+
+/// Labels that need a separator (`文/刘洋`) or a non-Chinese character before them: `文`
+/// inside `文章` is no byline.
+fn label_ok(line: &str, start: usize, label: &str, has_sep: bool, after: &str) -> bool {
+    let prev = line[..start].chars().next_back();
+    let prev_han = prev.is_some_and(is_han);
+    match label {
+        "记者" | "記者" | "通讯员" | "通訊員" | "特约记者" => {
+            // "记者 王磊", "（记者王磊）", "新华社记者：王磊", "澎湃新闻记者 段彦超".
+            let before = &line[..start];
+            let in_bracket = before.rfind(['（', '(']).is_some_and(|i| {
+                !before[i..].contains(['）', ')']) && before[i..].chars().count() <= 10
+            });
+            has_sep
+                || after.starts_with(char::is_whitespace)
+                || prev.is_some_and(|p| "报社网台刊".contains(p))
+                || in_bracket
+                || before.trim().is_empty()
+        }
+        "文" => has_sep && !prev_han,
+        "by" | "By" => {
+            prev.is_none_or(char::is_whitespace) && after.starts_with(char::is_whitespace)
+        }
+        _ => !prev_han || has_sep && start == 0,
+    }
+}
+
+fn trim_name_tail(name: &str) -> &str {
+    let mut n = name;
+    for tail in ["报道", "摄影", "发自", "摄", "报", "电", "讯"] {
+        if let Some(t) = n.strip_suffix(tail) {
+            if t.chars().count() >= 2 {
+                n = t;
+            }
+        }
+    }
+    n
+}
 
 static NOT_A_NAME: &[&str] = &[
     "责任编辑",
@@ -72,16 +193,30 @@ static NOT_A_NAME: &[&str] = &[
     "出处",
     "转载",
     "查看",
+    "待续",
+    "未完",
+    "全文",
+    "组图",
+    "图片",
+    "视频",
+    "编译",
+    "特约",
+    "文章",
+    "职工",
+    "单位",
+    "统计",
+    "访问",
 ];
 
 fn clean_name(raw: &str) -> Option<String> {
     let parts: Vec<&str> = raw
-        .split([' ', '、', '，', ',', '　'])
+        .split([' ', '\u{a0}', '、', '，', ',', '　'])
         .map(|p| {
             p.trim_start_matches("记者")
                 .trim_start_matches("通讯员")
                 .trim()
         })
+        .map(trim_name_tail)
         .filter(|p| p.chars().count() >= 2 && !NOT_A_NAME.iter().any(|n| p.contains(n)))
         .collect();
     if parts.is_empty() {
@@ -106,7 +241,11 @@ pub fn parse(text: &str) -> Byline {
         // Remove editor phrases before looking for authors: "编辑：李四" is not a writer.
         let without_editor = EDITOR.replace_all(line, " ");
         if b.source.is_none() {
-            if let Some(c) = SOURCE.captures(&without_editor) {
+            // The editor pattern can swallow a following "来源" label: fall back to the raw line.
+            if let Some(c) = SOURCE
+                .captures(&without_editor)
+                .or_else(|| SOURCE.captures(line))
+            {
                 let value = c[1].trim_end_matches(['作', '记', '编', '责']).to_string();
                 if value.chars().count() >= 2 && !value.chars().all(|c| c.is_ascii_digit()) {
                     b.source = Some(value);
@@ -115,12 +254,87 @@ pub fn parse(text: &str) -> Byline {
         }
         if b.author.is_none() {
             for c in AUTHOR.captures_iter(&without_editor) {
-                if let Some(name) = c.name("names").and_then(|m| clean_name(m.as_str())) {
+                let (Some(lab), Some(names)) = (c.name("lab"), c.name("names")) else {
+                    continue;
+                };
+                let has_sep = c.name("sep").is_some();
+                let after = &without_editor[lab.end()..];
+                if !label_ok(&without_editor, lab.start(), lab.as_str(), has_sep, after) {
+                    continue;
+                }
+                // A name runs at most four characters: more Chinese right after it is prose.
+                let rest = &without_editor[names.end()..];
+                if rest.chars().next().is_some_and(is_han)
+                    && !["发自", "报道", "摄", "电", "讯"]
+                        .iter()
+                        .any(|t| rest.starts_with(t))
+                {
+                    continue;
+                }
+                if matches!(lab.as_str(), "by" | "By") && super::date::span_end(line).is_none() {
+                    continue;
+                }
+                if let Some(name) = clean_name(names.as_str()) {
                     b.author = Some(name);
                     break;
                 }
             }
         }
+        if b.author.is_none() {
+            if let Some(c) = BRACKET_NAME
+                .captures(line)
+                .or_else(|| BRACKET_REPORT.captures(line))
+            {
+                b.author = c.get(1).and_then(|m| clean_name(m.as_str()));
+            }
+        }
+    }
+    b
+}
+
+/// A source or authors written after the date with no label: `2019-09-26 10:56 证券时报网`
+/// (one name: the source) or `2020-06-05 20:35 叨叨姐 胡一刀` (several short names: authors).
+pub fn from_dated_line(text: &str) -> Byline {
+    let mut b = Byline::default();
+    for line in text.lines() {
+        if line.chars().count() > 80 {
+            continue;
+        }
+        let Some(end) = super::date::span_end(line) else {
+            continue;
+        };
+        let rest = &line[end..];
+        let tokens: Vec<&str> = rest
+            .split(|c: char| c.is_whitespace() || "·|｜丨/".contains(c))
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty() && !t.starts_with("http"))
+            .collect();
+        let good = |t: &&str| {
+            let n = t.chars().count();
+            (2..=20).contains(&n)
+                && !t
+                    .chars()
+                    .any(|c| c.is_ascii_digit() || ":：()（）【】[]".contains(c))
+                && t.chars().filter(|c| is_han(*c)).count() * 2 >= n
+                && !NOT_A_NAME.iter().any(|w| t.contains(w))
+                && ![
+                    "评论", "参与", "分享", "收藏", "浏览", "字号", "发表", "星期", "周",
+                ]
+                .iter()
+                .any(|w| t.contains(w))
+        };
+        if tokens.is_empty() || !tokens.iter().all(good) {
+            continue;
+        }
+        if tokens.len() == 1 {
+            b.source = Some(tokens[0].to_string());
+        } else if tokens.iter().all(|t| {
+            let n = t.chars().count();
+            (2..=4).contains(&n) && t.chars().all(is_han) && !looks_like_media(t)
+        }) {
+            b.author = Some(tokens.join(" "));
+        }
+        break;
     }
     b
 }
@@ -205,6 +419,52 @@ mod tests {
                 None,
                 Some("周七"),
             ),
+            ("感谢您的反馈，我们将会减少此类文章的推荐", None, None, None),
+            ("一行正要进入", None, None, None),
+            (
+                "新京报快讯（记者裴剑飞）今日有网友爆料",
+                None,
+                Some("裴剑飞"),
+                None,
+            ),
+            ("澎湃新闻记者 段彦超 廖艳", None, Some("段彦超 廖艳"), None),
+            ("（袁源）", None, Some("袁源"), None),
+            ("（待续）", None, None, None),
+            ("作者：ggjjzhzz", None, Some("ggjjzhzz"), None),
+            (
+                "该人士付之一笑。（姚峰 上海报道）",
+                None,
+                Some("姚峰"),
+                None,
+            ),
+            (
+                "河南商报记者马俊峰/文受访者供图",
+                None,
+                Some("马俊峰"),
+                None,
+            ),
+            (
+                "发布时间 2005/05/17 22:11:42 by 眉间尺",
+                None,
+                Some("眉间尺"),
+                None,
+            ),
+            (
+                "光明日报记者 王建宏 张文攀",
+                None,
+                Some("王建宏 张文攀"),
+                None,
+            ),
+            ("记者 在广汽商务部门了解到", None, None, None),
+            ("Produced By 大汉网络 大汉版通发布系统", None, None, None),
+            (
+                "本站讯（职工通讯员 李琴雯 刘会）为深入推进",
+                None,
+                Some("李琴雯 刘会"),
+                None,
+            ),
+            ("本报记者罗科苏盈发自北京", None, Some("罗科苏盈"), None),
+            ("对于记者“广汽是否不会”的提问", None, None, None),
         ];
         for (line, source, author, editor) in cases {
             let b = parse(line);
@@ -212,6 +472,17 @@ mod tests {
             assert_eq!(b.author.as_deref(), author, "author of {line}");
             assert_eq!(b.editor.as_deref(), editor, "editor of {line}");
         }
+    }
+
+    #[test]
+    fn dated_lines() {
+        let b = from_dated_line("2019-09-26 10:56:28 证券时报网");
+        assert_eq!(b.source.as_deref(), Some("证券时报网"));
+        let b = from_dated_line("2020-06-05 20:35 叨叨姐 胡一刀 李小飞刀");
+        assert_eq!(b.author.as_deref(), Some("叨叨姐 胡一刀 李小飞刀"));
+        assert_eq!(b.source, None);
+        let b = from_dated_line("2019-10-28 16:33 评论 12");
+        assert_eq!(b, Byline::default());
     }
 
     #[test]

@@ -27,9 +27,17 @@ pub fn decode(bytes: &[u8], http_charset: Option<&str>) -> (String, &'static Enc
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
-    let guessed = detector.guess(None, chardetng::Utf8Detection::Allow);
+    // Chinese news first: a tie between GBK and Big5 should go to GBK.
+    let guessed = detector.guess(Some(b"cn"), chardetng::Utf8Detection::Allow);
+    // Unless, without the hint, the bytes read as Big5 and decode cleanly as Big5.
+    let unhinted = detector.guess(None, chardetng::Utf8Detection::Allow);
     let enc = if guessed == encoding_rs::GBK {
-        GB18030
+        if unhinted == encoding_rs::BIG5 && !encoding_rs::BIG5.decode_without_bom_handling(bytes).1
+        {
+            encoding_rs::BIG5
+        } else {
+            GB18030
+        }
     } else {
         guessed
     };

@@ -113,3 +113,19 @@ pub fn is_furniture(line: &Line) -> bool {
 pub fn is_list_heading(line: &Line) -> bool {
     line.chars <= 14 && LIST_HEADING.is_match(line.text.trim())
 }
+
+/// A notice that closes an article on portals: nothing after it is story text.
+pub fn is_closing_notice(line: &Line) -> bool {
+    let t = line.text.trim_start();
+    [
+        "特别声明：",
+        "特别声明:",
+        "免责声明：",
+        "免责声明:",
+        "反侵权公告",
+        "版权声明：",
+        "版权声明:",
+    ]
+    .iter()
+    .any(|p| t.starts_with(p))
+}

@@ -97,6 +97,11 @@ pub fn find_all(text: &str) -> impl Iterator<Item = Found> + '_ {
         .filter_map(|c| from_captures(&c))
 }
 
+/// The byte offset just after the last date written in `text`, if any.
+pub fn span_end(text: &str) -> Option<usize> {
+    DATE_TIME.find_iter(text).last().map(|m| m.end())
+}
+
 /// The first date in `text`.
 pub fn find_first(text: &str) -> Option<Found> {
     find_all(text).next()

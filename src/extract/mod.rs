@@ -172,7 +172,7 @@ pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Articl
     let mut paragraphs: Vec<&str> = Vec::new();
     let mut byline_text = String::new();
     for line in &body_lines {
-        if content::is_list_heading(line) {
+        if content::is_list_heading(line) || content::is_closing_notice(line) {
             break;
         }
         let key: String = line.text.chars().filter(|c| !c.is_whitespace()).collect();
@@ -198,26 +198,49 @@ pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Articl
     let header_text: String = header.iter().map(|l| format!("{}\n", l.text)).collect();
     let edges: String = paragraphs
         .iter()
-        .take(1)
-        .chain(paragraphs.iter().rev().take(2))
+        .take(3)
+        .chain(paragraphs.iter().rev().take(4))
         .map(|p| format!("{p}\n"))
         .collect();
     let after_text: String = after_body.iter().map(|l| format!("{}\n", l.text)).collect();
+    if std::env::var_os("ZHNEWS_XDEBUG").is_some() {
+        eprintln!("HEADER<<{header_text}>>\nMETA<<{byline_text}>>\nEDGES<<{edges}>>\nAFTER<<{after_text}>>");
+    }
     let from_header = byline::parse(&header_text);
     let from_rest = byline::parse(&format!("{byline_text}{edges}{after_text}"));
-    let source = from_header.source.or(from_rest.source).or_else(|| {
-        head.get(&["source", "og:source", "article:source"])
-            .map(str::to_string)
-    });
+    let dated = byline::from_dated_line(&format!("{header_text}{byline_text}{edges}"));
+    let meta_author = head
+        .get(&["author", "article:author"])
+        .map(str::to_string)
+        .or_else(|| head.ld_author.clone());
+    let source = from_header
+        .source
+        .or(from_rest.source)
+        .or(dated.source)
+        .or_else(|| {
+            head.get(&["source", "og:source", "article:source", "mediaid"])
+                .map(str::to_string)
+        })
+        .or_else(|| {
+            meta_author
+                .clone()
+                .filter(|a| a.chars().count() <= 20 && byline::looks_like_media(a))
+        });
     let author = from_header
         .author
         .or(from_rest.author)
+        .or(dated.author)
         .or_else(|| {
-            head.get(&["author", "article:author"])
-                .map(str::to_string)
-                .filter(|a| !a.starts_with("http") && a.chars().count() <= 20)
-        })
-        .or_else(|| head.ld_author.clone().filter(|a| a.chars().count() <= 20));
+            meta_author.filter(|a| {
+                byline::looks_like_person(a)
+                    && !title.contains(a.as_str())
+                    && source.as_deref() != Some(a.as_str())
+                    && !head
+                        .title
+                        .as_deref()
+                        .is_some_and(|t| t.contains(a.as_str()))
+            })
+        });
     let editor = from_header.editor.or(from_rest.editor);
 
     let canonical = head
@@ -318,7 +341,12 @@ fn publish_time(
                 && !l.text.to_ascii_lowercase().contains("copyright")
         })
         .find_map(|l| date::find_first(&l.text));
+    // Last resorts: the page's own "updated" stamp, then a date in the URL.
     in_text
+        .or_else(|| {
+            head.get(&["dateupdate", "datemodified", "article:modified_time"])
+                .and_then(date::parse)
+        })
         .or_else(|| url.and_then(date::from_url))
         .map(|f| f.time)
 }

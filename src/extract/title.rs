@@ -9,6 +9,7 @@ pub fn strip_site(title: &str) -> String {
         .split(['_', '|', '｜', '—', '–', '丨'])
         .flat_map(|p| p.split(" - "))
         .flat_map(|p| p.split(" -"))
+        .flat_map(|p| p.split("--"))
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .collect();
@@ -28,8 +29,35 @@ fn overlap(a: &str, b: &str) -> f64 {
     hits as f64 / a.len() as f64
 }
 
+/// The chosen headline without a site name glued on with a separator (`标题-纪检`,
+/// `站名--标题`) when the `<title>` shows the bare headline, and without private-use glyphs.
+fn reconcile(chosen: String, page_title: &str) -> String {
+    let chosen: String = chosen
+        .chars()
+        .filter(|c| !matches!(*c, '\u{e000}'..='\u{f8ff}'))
+        .collect::<String>()
+        .trim()
+        .to_string();
+    let n = page_title.chars().count();
+    if n >= 6 && chosen != page_title {
+        if let Some(i) = chosen.find(page_title) {
+            let extra: String = format!("{}{}", &chosen[..i], &chosen[i + page_title.len()..]);
+            let extra = extra.trim();
+            let sep = ['-', '_', '|', '｜', '—', '–', '丨'];
+            if extra.chars().count() <= 14 && (extra.starts_with(sep) || extra.ends_with(sep)) {
+                return page_title.to_string();
+            }
+        }
+    }
+    chosen
+}
+
 pub fn choose(head: &HeadInfo, lines: &[Line], main: usize) -> String {
     let page_title = head.title.as_deref().map(strip_site).unwrap_or_default();
+    reconcile(choose_raw(head, lines, main, &page_title), &page_title)
+}
+
+fn choose_raw(head: &HeadInfo, lines: &[Line], main: usize, page_title: &str) -> String {
     let full_title = head.title.clone().unwrap_or_default();
     let og = head
         .get(&["og:title", "twitter:title", "title", "headline"])
@@ -54,7 +82,7 @@ pub fn choose(head: &HeadInfo, lines: &[Line], main: usize) -> String {
             .filter(|l| l.node < main && l.chars >= 4 && l.chars <= 60)
             .rev()
             .take(30)
-            .find(|l| overlap(&l.text, &page_title) >= 0.9 && overlap(&page_title, &l.text) >= 0.9)
+            .find(|l| overlap(&l.text, page_title) >= 0.9 && overlap(page_title, &l.text) >= 0.9)
         {
             return l.text.clone();
         }
@@ -65,12 +93,32 @@ pub fn choose(head: &HeadInfo, lines: &[Line], main: usize) -> String {
     if let Some(h) = head.ld_headline.clone() {
         return h;
     }
-    page_title
+    page_title.to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reconciles_glued_site_names() {
+        assert_eq!(
+            reconcile("中华人民共和国监察法-纪检".into(), "中华人民共和国监察法"),
+            "中华人民共和国监察法"
+        );
+        assert_eq!(
+            reconcile("明日股市预测--最新出炉报告".into(), "最新出炉报告"),
+            "最新出炉报告"
+        );
+        assert_eq!(
+            reconcile("投身外交(3)\u{e004}".into(), "投身外交(3)"),
+            "投身外交(3)"
+        );
+        assert_eq!(
+            reconcile("北京：新规今日正式发布".into(), "新规今日正式发布"),
+            "北京：新规今日正式发布"
+        );
+    }
 
     #[test]
     fn site_suffixes() {
