@@ -14,6 +14,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use zhnews::extract::{self, ExtractOutput};
 use zhnews::index::{create_or_open, IndexOptions, Indexer};
 use zhnews::ingest::{self, Item};
+use zhnews::search::export::{parse_fields, ExportFormat};
+use zhnews::search::trend::Interval;
 use zhnews::search::{snippet, Engine, SearchRequest, Sort};
 
 const QUERY_HELP: &str = "\
@@ -48,6 +50,21 @@ struct Cli {
 enum SortArg {
     Relevance,
     Date,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum IntervalArg {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TrendFormat {
+    Table,
+    Csv,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -117,6 +134,66 @@ enum Command {
         index: PathBuf,
         #[arg(long)]
         json: bool,
+    },
+    /// Articles most like one article (its own reprints are counted, not listed).
+    Related {
+        id: String,
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Only articles published within this many days of it.
+        #[arg(long)]
+        days: Option<u32>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Matching articles per day/week/month/year (Beijing time); one query per argument.
+    Trend {
+        #[arg(required = true)]
+        queries: Vec<String>,
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+        #[arg(long, value_enum, default_value = "month")]
+        interval: IntervalArg,
+        /// Also count all articles per bucket (shares in the chart and table).
+        #[arg(long)]
+        normalize: bool,
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        #[arg(long)]
+        to: Option<NaiveDate>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: TrendFormat,
+        /// Also write an SVG chart to this file.
+        #[arg(long)]
+        svg: Option<PathBuf>,
+    },
+    /// Keyword in context: every occurrence with its left and right context.
+    Kwic {
+        #[arg(required = true)]
+        query: Vec<String>,
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+        /// Characters of context on each side.
+        #[arg(long, default_value_t = 20)]
+        width: usize,
+        #[arg(long, default_value_t = 1000)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every matching article, streamed as CSV or JSON Lines.
+    Export {
+        #[arg(required = true)]
+        query: Vec<String>,
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Comma-separated: id,url,title,published,source,author,editor,section,keywords,body
+        #[arg(long)]
+        fields: Option<String>,
     },
     /// Serve the JSON API and the search page (read-only; follows new commits).
     Serve {
@@ -306,6 +383,166 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 )?;
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Related {
+            id,
+            index,
+            limit,
+            days,
+            json,
+        } => {
+            let engine = Engine::open(&index, false)?;
+            let r = engine.related(&id, days, limit)?;
+            let mut out = std::io::stdout().lock();
+            if json {
+                serde_json::to_writer(&mut out, &r)?;
+                writeln!(out)?;
+            } else {
+                writeln!(out, "keywords: {}", r.keywords.join(" "))?;
+                writeln!(out, "reprints of this story: {}", r.reprints)?;
+                for (n, h) in r.hits.iter().enumerate() {
+                    let date = h
+                        .hit
+                        .published
+                        .as_deref()
+                        .and_then(|p| p.get(..10))
+                        .unwrap_or("-");
+                    writeln!(
+                        out,
+                        "{:>2}. {}  {}  {}  [{}]",
+                        n + 1,
+                        date,
+                        h.hit.title,
+                        h.hit.source.as_deref().unwrap_or("-"),
+                        h.hit.id
+                    )?;
+                    writeln!(out, "    because: {}", h.reason.join(" "))?;
+                }
+            }
+            Ok(if r.hits.is_empty() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Trend {
+            queries,
+            index,
+            interval,
+            normalize,
+            from,
+            to,
+            format,
+            svg,
+        } => {
+            let engine = Engine::open(&index, false)?;
+            let interval = match interval {
+                IntervalArg::Day => Interval::Day,
+                IntervalArg::Week => Interval::Week,
+                IntervalArg::Month => Interval::Month,
+                IntervalArg::Year => Interval::Year,
+            };
+            let t = engine.trend(&queries, interval, normalize, from, to)?;
+            if let Some(path) = svg {
+                std::fs::write(&path, zhnews::search::chart::to_svg(&t)?)
+                    .with_context(|| format!("writing {}", path.display()))?;
+            }
+            let mut out = std::io::stdout().lock();
+            match format {
+                TrendFormat::Json => {
+                    serde_json::to_writer(&mut out, &t)?;
+                    writeln!(out)?;
+                }
+                TrendFormat::Csv | TrendFormat::Table => {
+                    let sep = if matches!(format, TrendFormat::Csv) {
+                        ","
+                    } else {
+                        "\t"
+                    };
+                    let mut header = vec!["start".to_string()];
+                    header.extend(t.series.iter().map(|s| s.query.clone()));
+                    if normalize {
+                        header.push("total".into());
+                    }
+                    writeln!(out, "{}", header.join(sep))?;
+                    let rows = t.series.first().map(|s| s.buckets.len()).unwrap_or(0);
+                    for i in 0..rows {
+                        let mut row = vec![t.series[0].buckets[i].start.clone()];
+                        row.extend(t.series.iter().map(|s| s.buckets[i].count.to_string()));
+                        if let Some(total) = t.series[0].buckets[i].total {
+                            row.push(total.to_string());
+                        }
+                        writeln!(out, "{}", row.join(sep))?;
+                    }
+                }
+            }
+            let any = t
+                .series
+                .iter()
+                .any(|s| s.buckets.iter().any(|b| b.count > 0));
+            Ok(if any {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Command::Kwic {
+            query,
+            index,
+            width,
+            limit,
+            json,
+        } => {
+            let engine = Engine::open(&index, false)?;
+            let lines = engine.kwic(&query.join(" "), width, limit)?;
+            let mut out = std::io::stdout().lock();
+            for l in &lines {
+                if json {
+                    serde_json::to_writer(&mut out, l)?;
+                    writeln!(out)?;
+                } else {
+                    let date = l
+                        .published
+                        .as_deref()
+                        .and_then(|p| p.get(..10))
+                        .unwrap_or("-");
+                    let pad = width.saturating_sub(l.left.chars().count());
+                    writeln!(
+                        out,
+                        "{}{} | {} | {}   {} {}@{}",
+                        "　".repeat(pad),
+                        l.left,
+                        l.matched,
+                        l.right,
+                        date,
+                        l.id,
+                        l.offset
+                    )?;
+                }
+            }
+            Ok(if lines.is_empty() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Export {
+            query,
+            index,
+            format,
+            fields,
+        } => {
+            let engine = Engine::open(&index, false)?;
+            let format: ExportFormat = format.parse()?;
+            let fields = parse_fields(fields.as_deref())?;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let n = engine.export(&query.join(" "), format, &fields, &mut out)?;
+            eprintln!("zhnews: exported {n} articles");
+            Ok(if n == 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Serve {
             index,

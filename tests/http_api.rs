@@ -178,3 +178,95 @@ fn a_real_server_answers_over_tcp() {
     let _ = stop_tx.send(());
     handle.join().expect("server thread").expect("server");
 }
+
+#[tokio::test]
+async fn research_routes() {
+    let (_d, engine, _) = corpus_engine();
+    let (_, found, _) = get(&engine, "/api/search?q=%22%E7%BB%84%E5%9B%A2%E5%BC%8F%22").await;
+    let id = found["hits"][0]["id"].as_str().expect("id").to_string();
+    let (s, rel, _) = get(&engine, &format!("/api/articles/{id}/related?days=10000")).await;
+    assert_eq!(s, 200, "{rel}");
+    assert!(rel["hits"]
+        .as_array()
+        .is_some_and(|h| !h.is_empty() && h.iter().all(|x| x["reason"].is_array())));
+    assert_eq!(get(&engine, "/api/articles/nope/related").await.0, 404);
+    assert_eq!(
+        get(&engine, &format!("/api/articles/{id}/related?days=x"))
+            .await
+            .0,
+        400
+    );
+
+    // 脱贫攻坚 and 援疆 per year, with totals.
+    let (s, t, _) = get(&engine, "/api/trend?q=%E8%84%B1%E8%B4%AB%E6%94%BB%E5%9D%9A&q=%E6%8F%B4%E7%96%86&interval=year&normalize=true").await;
+    assert_eq!(s, 200, "{t}");
+    assert_eq!(t["series"].as_array().map(Vec::len), Some(2));
+    assert!(t["series"][0]["buckets"][0]["total"].is_u64());
+    assert_eq!(get(&engine, "/api/trend?q=x&interval=hour").await.0, 400);
+    assert_eq!(get(&engine, "/api/trend").await.0, 400);
+
+    let (s, k, _) = get(&engine, "/api/kwic?q=%E6%8F%B4%E7%96%86&width=5").await;
+    assert_eq!(s, 200);
+    assert!(k["lines"]
+        .as_array()
+        .is_some_and(|l| l.len() >= 5 && l.iter().all(|x| x["match"] == "援疆")));
+
+    let r = warp::test::request()
+        .path("/api/export?q=%E6%8F%B4%E7%96%86&format=csv")
+        .reply(&routes(engine.clone(), ServeOptions::default()))
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let body = String::from_utf8_lossy(r.body()).to_string();
+    assert!(
+        body.starts_with("id,url,title,published,source,author"),
+        "{body}"
+    );
+    assert_eq!(body.lines().count(), 1 + 3, "{body}");
+    assert_eq!(get(&engine, "/api/export?q=%22x&format=csv").await.0, 400);
+    assert_eq!(get(&engine, "/api/export?q=x&format=xml").await.0, 400);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_sees_new_commits_without_restart() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let ix = dir.path().join("ix");
+    let first = dir.path().join("a.jsonl");
+    write_jsonl(
+        &first,
+        &[("r1", "第一条", "重载测试第一条新闻。", "2022-01-01")],
+    );
+    index_into(&ix, &[first], 10);
+    let engine = zhnews::search::Engine::open(&ix, true).expect("open");
+    let total = |engine: zhnews::search::Engine| async move {
+        let api = routes(engine, ServeOptions::default());
+        let r = warp::test::request()
+            .path("/api/search?q=%E9%87%8D%E8%BD%BD%E6%B5%8B%E8%AF%95")
+            .reply(&api)
+            .await;
+        assert_eq!(r.status().as_u16(), 200);
+        serde_json::from_slice::<serde_json::Value>(r.body())
+            .ok()
+            .and_then(|v| v["total"].as_u64())
+            .unwrap_or(0)
+    };
+    assert_eq!(total(engine.clone()).await, 1);
+    let second = dir.path().join("b.jsonl");
+    write_jsonl(
+        &second,
+        &[("r2", "第二条", "重载测试第二条新闻。", "2022-01-02")],
+    );
+    let ix2 = ix.clone();
+    tokio::task::spawn_blocking(move || index_into(&ix2, &[second], 10))
+        .await
+        .expect("index");
+    // The reader reloads on commit; every request in between still succeeds.
+    let mut seen = 0;
+    for _ in 0..50 {
+        seen = total(engine.clone()).await;
+        if seen == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(seen, 2);
+}

@@ -1,11 +1,16 @@
 //! Searching an index: parse the query, compile it against both views, collect with a
 //! cursor, collapse reprints, build snippets. Also single articles and index statistics.
 
+pub mod chart;
 pub mod collect;
 pub mod compile;
 mod cursor;
+pub mod export;
+pub mod kwic;
 pub mod query;
+pub mod related;
 pub mod snippet;
+pub mod trend;
 
 use std::path::Path;
 
@@ -285,7 +290,13 @@ impl Engine {
         })
     }
 
-    fn hit(&self, searcher: &Searcher, e: &Entry, terms: &[String], collapse: bool) -> Result<Hit> {
+    pub(crate) fn hit(
+        &self,
+        searcher: &Searcher,
+        e: &Entry,
+        terms: &[String],
+        collapse: bool,
+    ) -> Result<Hit> {
         let mut address = e.address;
         let mut copies = None;
         if collapse {

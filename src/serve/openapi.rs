@@ -30,6 +30,34 @@ pub fn openapi() -> Value {
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
                 "responses": {"200": {"description": "the article"}, "404": error}
             }},
+            "/api/articles/{id}/related": {"get": {
+                "summary": "Related stories (MoreLikeThis over jieba keywords); its own reprints counted, not listed",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+                    {"name": "days", "in": "query", "schema": {"type": "integer"}, "description": "only within this many days of the article"},
+                    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}],
+                "responses": {"200": {"description": "{id, keywords, reprints, hits[]+reason}"}, "404": error}
+            }},
+            "/api/trend": {"get": {
+                "summary": "Matching articles per calendar bucket, Beijing time",
+                "parameters": [{"name": "q", "in": "query", "required": true, "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": true},
+                    {"name": "interval", "in": "query", "schema": {"type": "string", "enum": ["day", "week", "month", "year"]}},
+                    param("normalize", "true to add the count of all articles per bucket"), param("from", "YYYY-MM-DD"), param("to", "YYYY-MM-DD")],
+                "responses": {"200": {"description": "{interval, series: [{query, buckets: [{start, count, total?}]}]}"}, "400": error}
+            }},
+            "/api/kwic": {"get": {
+                "summary": "Keyword in context",
+                "parameters": [{"name": "q", "in": "query", "required": true, "schema": {"type": "string"}},
+                    {"name": "width", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
+                    {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 1000}}],
+                "responses": {"200": {"description": "{query, lines: [{id, published, left, match, right, offset}]}"}, "400": error}
+            }},
+            "/api/export": {"get": {
+                "summary": "Every match, streamed",
+                "parameters": [{"name": "q", "in": "query", "required": true, "schema": {"type": "string"}},
+                    {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["csv", "jsonl"]}},
+                    param("fields", "comma-separated: id,url,title,published,source,author,editor,section,keywords,body")],
+                "responses": {"200": {"description": "CSV or JSON Lines"}, "400": error}
+            }},
             "/api/stats": {"get": {"summary": "Index statistics", "responses": {"200": {"description": "documents, sources, date span"}}}},
             "/healthz": {"get": {"summary": "Health: index opened, document count, last commit", "responses": {"200": {"description": "ok"}}}},
             "/api/openapi.json": {"get": {"summary": "This description", "responses": {"200": {"description": "OpenAPI 3"}}}}

@@ -10,6 +10,8 @@ use warp::reply::{self, Reply, Response};
 use warp::{Filter, Rejection};
 
 use crate::error::Error;
+use crate::search::export::{parse_fields, ExportFormat};
+use crate::search::trend::Interval;
 use crate::search::{Engine, SearchRequest, Sort, MAX_LIMIT};
 
 const PAGE: &str = include_str!("page.html");
@@ -94,6 +96,87 @@ fn first<'a>(m: &'a HashMap<String, Vec<String>>, k: &str) -> Option<&'a str> {
         .and_then(|v| v.first())
         .map(String::as_str)
         .filter(|s| !s.is_empty())
+}
+
+fn date(m: &HashMap<String, Vec<String>>, k: &str) -> Result<Option<chrono::NaiveDate>, Error> {
+    first(m, k)
+        .map(|v| {
+            v.parse()
+                .map_err(|_| Error::BadRequest(format!("{k} {v:?} is not a date (YYYY-MM-DD)")))
+        })
+        .transpose()
+}
+
+fn number(m: &HashMap<String, Vec<String>>, k: &str, default: usize) -> Result<usize, Error> {
+    match first(m, k) {
+        None => Ok(default),
+        Some(v) => v
+            .parse()
+            .map_err(|_| Error::BadRequest(format!("{k} {v:?} is not a number"))),
+    }
+}
+
+fn raw_q(raw: &str) -> String {
+    parse_query(raw)
+        .ok()
+        .and_then(|m| first(&m, "q").map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Writes into a bounded channel, so an export of any size holds a few chunks at most.
+struct ChannelWriter {
+    tx: tokio::sync::mpsc::Sender<Result<Vec<u8>, std::io::Error>>,
+    buf: Vec<u8>,
+}
+
+impl std::io::Write for ChannelWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= 64 * 1024 {
+            self.flush()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let chunk = std::mem::take(&mut self.buf);
+        self.tx
+            .blocking_send(Ok(chunk))
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "client went away"))
+    }
+}
+
+fn export_stream(engine: Engine, q: String, format: ExportFormat, fields: Vec<String>) -> Response {
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
+    tokio::task::spawn_blocking(move || {
+        let mut w = ChannelWriter {
+            tx: tx.clone(),
+            buf: Vec::new(),
+        };
+        if let Err(e) = engine.export(&q, format, &fields, &mut w) {
+            tracing::warn!(error = %e, "export ended early");
+            let _ = tx.blocking_send(Err(std::io::Error::other(e.to_string())));
+        }
+    });
+    let stream = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
+    let mut r = reply::stream(stream).into_response();
+    let (ctype, ext) = match format {
+        ExportFormat::Csv => ("text/csv; charset=utf-8", "csv"),
+        ExportFormat::Jsonl => ("application/x-ndjson; charset=utf-8", "jsonl"),
+    };
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static(ctype),
+    );
+    if let Ok(v) =
+        header::HeaderValue::from_str(&format!("attachment; filename=\"zhnews-export.{ext}\""))
+    {
+        r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
 }
 
 fn search_request(m: &HashMap<String, Vec<String>>) -> Result<SearchRequest, Error> {
@@ -215,6 +298,119 @@ pub fn routes(
         }
     });
 
+    let related = warp::path!("api" / "articles" / String / "related")
+        .and(warp::get())
+        .and(raw_query())
+        .and(with.clone())
+        .then(move |id: String, raw: String, engine: Engine| async move {
+            let params = parse_query(&raw).and_then(|m| {
+                let id = urlencoding::decode(&id)
+                    .map_err(|_| Error::BadRequest("id is not valid UTF-8".into()))?
+                    .into_owned();
+                let days = first(&m, "days")
+                    .map(|d| {
+                        d.parse::<u32>()
+                            .map_err(|_| Error::BadRequest(format!("days {d:?} is not a number")))
+                    })
+                    .transpose()?;
+                let limit = number(&m, "limit", 10)?;
+                Ok((id, days, limit))
+            });
+            let (id, days, limit) = match params {
+                Ok(p) => p,
+                Err(e) => return from_error(e),
+            };
+            match blocking(budget, move || engine.related(&id, days, limit)).await {
+                Ok(r) => json(&r),
+                Err(e) => from_error(e),
+            }
+        });
+
+    let trend = warp::path!("api" / "trend")
+        .and(warp::get())
+        .and(raw_query())
+        .and(with.clone())
+        .then(move |raw: String, engine: Engine| async move {
+            let params = parse_query(&raw).and_then(|m| {
+                let queries: Vec<String> = m
+                    .get("q")
+                    .cloned()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|q| !q.is_empty())
+                    .collect();
+                if queries.is_empty() {
+                    return Err(Error::BadQuery(
+                        "parameter q is required (repeat it for several series)".into(),
+                    ));
+                }
+                let interval: Interval = first(&m, "interval").unwrap_or("month").parse()?;
+                let normalize = matches!(first(&m, "normalize"), Some("true" | "1"));
+                let from = date(&m, "from")?;
+                let to = date(&m, "to")?;
+                Ok((queries, interval, normalize, from, to))
+            });
+            let (queries, interval, normalize, from, to) = match params {
+                Ok(p) => p,
+                Err(e) => return from_error(e),
+            };
+            match blocking(budget, move || {
+                engine.trend(&queries, interval, normalize, from, to)
+            })
+            .await
+            {
+                Ok(t) => json(&t),
+                Err(e) => from_error(e),
+            }
+        });
+
+    let kwic = warp::path!("api" / "kwic")
+        .and(warp::get())
+        .and(raw_query())
+        .and(with.clone())
+        .then(move |raw: String, engine: Engine| async move {
+            let params = parse_query(&raw).and_then(|m| {
+                let q = first(&m, "q")
+                    .ok_or_else(|| Error::BadQuery("parameter q is required".into()))?
+                    .to_string();
+                Ok((
+                    q,
+                    number(&m, "width", 20)?,
+                    number(&m, "limit", 100)?.min(1000),
+                ))
+            });
+            let (q, width, limit) = match params {
+                Ok(p) => p,
+                Err(e) => return from_error(e),
+            };
+            match blocking(budget, move || engine.kwic(&q, width, limit)).await {
+                Ok(lines) => json(&serde_json::json!({"query": raw_q(&raw), "lines": lines})),
+                Err(e) => from_error(e),
+            }
+        });
+
+    let export = warp::path!("api" / "export")
+        .and(warp::get())
+        .and(raw_query())
+        .and(with.clone())
+        .then(move |raw: String, engine: Engine| async move {
+            let params = parse_query(&raw).and_then(|m| {
+                let q = first(&m, "q")
+                    .ok_or_else(|| Error::BadQuery("parameter q is required".into()))?
+                    .to_string();
+                let format: ExportFormat = first(&m, "format").unwrap_or("csv").parse()?;
+                let fields = parse_fields(first(&m, "fields"))?;
+                // Parse now so a bad query is a 400, not a broken stream.
+                engine.compile(&q, None, None, None)?;
+                Ok((q, format, fields))
+            });
+            let (q, format, fields) = match params {
+                Ok(p) => p,
+                Err(e) => return from_error(e),
+            };
+            export_stream(engine, q, format, fields)
+        });
+
     let spec = warp::path!("api" / "openapi.json")
         .and(warp::get())
         .map(|| json(&super::openapi()));
@@ -222,6 +418,14 @@ pub fn routes(
     page.or(search)
         .unify()
         .or(article)
+        .unify()
+        .or(related)
+        .unify()
+        .or(trend)
+        .unify()
+        .or(kwic)
+        .unify()
+        .or(export)
         .unify()
         .or(stats)
         .unify()
