@@ -186,9 +186,6 @@ pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Articl
         .map(|p| format!("{p}\n"))
         .collect();
     let after_text: String = after_body.iter().map(|l| format!("{}\n", l.text)).collect();
-    if std::env::var_os("ZHNEWS_XDEBUG").is_some() {
-        eprintln!("HEADER<<{header_text}>>\nMETA<<{byline_text}>>\nEDGES<<{edges}>>\nAFTER<<{after_text}>>");
-    }
     let from_header = byline::parse(&header_text);
     let from_rest = byline::parse(&format!("{byline_text}{edges}{after_text}"));
     let dated = byline::from_dated_line(&format!("{header_text}{byline_text}{edges}"));
