@@ -118,6 +118,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve the JSON API and the search page (read-only; follows new commits).
+    Serve {
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Per-request time budget in milliseconds (then 503).
+        #[arg(long, default_value_t = 2000)]
+        budget_ms: u64,
+    },
     /// Extract articles from pages and print one JSON object per page (JSON Lines).
     Extract {
         #[arg(required = true)]
@@ -297,6 +307,27 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Serve {
+            index,
+            addr,
+            budget_ms,
+        } => {
+            let engine = Engine::open(&index, true)?;
+            let options = zhnews::serve::ServeOptions {
+                time_budget: std::time::Duration::from_millis(budget_ms.max(1)),
+            };
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(zhnews::serve::serve(
+                engine,
+                addr,
+                options,
+                |bound| eprintln!("zhnews: serving {} on http://{bound}/", index.display()),
+                shutdown_signal(),
+            ))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Extract { paths, json: _ } => {
             let mut out = std::io::stdout().lock();
             let mut failed = 0usize;
@@ -405,6 +436,23 @@ fn cmd_index(
             ExitCode::SUCCESS
         },
     )
+}
+
+/// Completes on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        if let Ok(mut term) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// Runs `f` on SIGINT or SIGTERM, on a small thread with its own runtime.

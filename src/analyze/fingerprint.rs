@@ -122,7 +122,7 @@ mod tests {
         let a = fingerprint(STORY);
         let b = fingerprint(&format!("（来源：东方日报）{trimmed}责任编辑：王五"));
         assert!(similarity(&a.minhash, &b.minhash) >= SAME_STORY);
-        let shared = a.minhash.len() > 0
+        let shared = !a.minhash.is_empty()
             && band_keys(&a.minhash).any(|k| band_keys(&b.minhash).any(|j| j == k));
         assert!(shared);
         let c = fingerprint("长江经济带生态环境保护修复工作取得明显成效，沿江省市累计关停取缔非法码头，长江干流水质持续改善，\

@@ -118,7 +118,7 @@ mod tests {
             ("COVID-19", "covid-19"),
             ("乾隆", "干隆"),
             ("中国人民银行", "中国人民银行"),
-            ("，。", "，。"),
+            ("，。", ",。"),
         ];
         for (input, want) in cases {
             assert_eq!(normalize(input), want, "input {input}");

@@ -122,6 +122,15 @@ mod tests {
     }
 
     #[test]
+    fn gbk_detected_without_declaration() {
+        let page = "<html><body><p>脱贫攻坚取得决定性胜利，各地区各部门认真落实中央决策部署。</p></body></html>";
+        let (bytes, _, _) = GB18030.encode(page);
+        let (text, enc) = decode(&bytes, None);
+        assert_eq!(enc, GB18030);
+        assert_eq!(text, page);
+    }
+
+    #[test]
     fn http_header_wins_over_meta_and_bom_wins_over_all() {
         let (bytes, _, _) = encoding_rs::BIG5.encode("<meta charset=gbk>經濟發展");
         let (text, enc) = decode(&bytes, Some("big5"));

@@ -73,6 +73,23 @@ impl<'a> From<&'a Article> for ExtractOutput<'a> {
     }
 }
 
+/// An article as the API returns it: the extract output plus its id.
+#[derive(Debug, Serialize)]
+pub struct ExtractOutputWithId<'a> {
+    pub id: &'a str,
+    #[serde(flatten)]
+    pub fields: ExtractOutput<'a>,
+}
+
+impl<'a> From<&'a Article> for ExtractOutputWithId<'a> {
+    fn from(a: &'a Article) -> Self {
+        ExtractOutputWithId {
+            id: &a.id,
+            fields: ExtractOutput::from(a),
+        }
+    }
+}
+
 static BREADCRUMB: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:当前位置|您的位置|您现在的位置|您当前的位置|所在位置|現在位置|当前页面)\s*[:：]?\s*(.+)").expect("breadcrumb regex")
 });

@@ -148,7 +148,12 @@ impl Fields {
 
 /// The 64-bit key of an id, for tie-breaking and cursors.
 pub fn id_hash(id: &str) -> u64 {
-    let h = blake3::hash(id.as_bytes());
+    hash64(id.as_bytes())
+}
+
+/// The first 64 bits of BLAKE3: stable across runs and platforms.
+pub fn hash64(bytes: &[u8]) -> u64 {
+    let h = blake3::hash(bytes);
     let mut b = [0u8; 8];
     b.copy_from_slice(&h.as_bytes()[..8]);
     u64::from_le_bytes(b)

@@ -14,7 +14,7 @@ use tantivy::{DateTime, IndexWriter, TantivyDocument, Term};
 
 use super::dedup::Existing;
 use super::open::OpenIndex;
-use super::schema::id_hash;
+use super::schema::{hash64, id_hash};
 use crate::analyze::fingerprint::{fingerprint, to_bytes};
 use crate::article::Article;
 use crate::error::{Error, Result};
@@ -92,7 +92,7 @@ const PID_FILE: &str = "writer.pid";
 impl Indexer {
     pub fn new(open: OpenIndex, options: IndexOptions) -> Result<Indexer> {
         let threads = options.threads.max(1);
-        let heap = options.heap_bytes.max(threads * 16 << 20);
+        let heap = options.heap_bytes.max((threads * 16) << 20);
         let pid_file = open.dir.join(PID_FILE);
         let writer = match open.index.writer_with_num_threads(threads, heap) {
             Ok(w) => w,
@@ -277,11 +277,7 @@ impl Drop for Indexer {
 
 /// A hash of everything we store, to recognise an unchanged record.
 fn content_hash(a: &Article) -> u64 {
-    let json = serde_json::to_vec(a).unwrap_or_default();
-    let h = blake3::hash(&json);
-    let mut b = [0u8; 8];
-    b.copy_from_slice(&h.as_bytes()[..8]);
-    u64::from_le_bytes(b)
+    hash64(&serde_json::to_vec(a).unwrap_or_default())
 }
 
 /// Reader thread → extraction workers → the returned receiver (order not kept).

@@ -120,7 +120,7 @@ fn parse_line(bytes: &[u8], origin: &str) -> Result<Item, Error> {
             .map_err(|e| Error::bad_input(origin, format!("article record: {e}")))?;
         return Ok(Item::Extracted {
             origin: origin.to_string(),
-            record,
+            record: Box::new(record),
         });
     }
     Err(Error::bad_input(

@@ -87,7 +87,7 @@ pub enum Item {
     Page(RawPage),
     Extracted {
         origin: String,
-        record: ExtractedRecord,
+        record: Box<ExtractedRecord>,
     },
 }
 

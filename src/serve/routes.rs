@@ -1,0 +1,268 @@
+//! Routes, parameters, errors. Searches run on the blocking pool under a time budget.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::time::Duration;
+
+use serde::Serialize;
+use warp::http::{header, StatusCode};
+use warp::reply::{self, Reply, Response};
+use warp::{Filter, Rejection};
+
+use crate::error::Error;
+use crate::search::{Engine, SearchRequest, Sort, MAX_LIMIT};
+
+const PAGE: &str = include_str!("page.html");
+const CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'";
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Per-request budget; a search running longer ends with 503.
+    pub time_budget: Duration,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            time_budget: Duration::from_secs(2),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: ErrorDetail<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorDetail<'a> {
+    code: &'a str,
+    message: String,
+}
+
+fn error_reply(status: StatusCode, code: &str, message: String) -> Response {
+    reply::with_status(
+        reply::json(&ErrorBody {
+            error: ErrorDetail { code, message },
+        }),
+        status,
+    )
+    .into_response()
+}
+
+fn from_error(e: Error) -> Response {
+    match &e {
+        Error::BadQuery(_) => error_reply(StatusCode::BAD_REQUEST, "bad_query", e.to_string()),
+        Error::BadRequest(_) | Error::BadInput { .. } => {
+            error_reply(StatusCode::BAD_REQUEST, "bad_request", e.to_string())
+        }
+        Error::NotFound(_) => error_reply(StatusCode::NOT_FOUND, "not_found", e.to_string()),
+        Error::Timeout(_) => error_reply(StatusCode::SERVICE_UNAVAILABLE, "timeout", e.to_string()),
+        _ => {
+            // Ours: log the detail, tell the client only that it failed.
+            tracing::error!(error = %e, "request failed");
+            error_reply(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "internal error".into(),
+            )
+        }
+    }
+}
+
+fn json<T: Serialize>(v: &T) -> Response {
+    reply::json(v).into_response()
+}
+
+/// Query string to a map, refusing invalid UTF-8 in percent-encoding.
+fn parse_query(raw: &str) -> Result<HashMap<String, Vec<String>>, Error> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for pair in raw.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let decode = |s: &str| {
+            urlencoding::decode(&s.replace('+', " "))
+                .map(|c| c.into_owned())
+                .map_err(|_| Error::BadRequest(format!("parameter {k:?} is not valid UTF-8")))
+        };
+        out.entry(decode(k)?).or_default().push(decode(v)?);
+    }
+    Ok(out)
+}
+
+fn first<'a>(m: &'a HashMap<String, Vec<String>>, k: &str) -> Option<&'a str> {
+    m.get(k)
+        .and_then(|v| v.first())
+        .map(String::as_str)
+        .filter(|s| !s.is_empty())
+}
+
+fn search_request(m: &HashMap<String, Vec<String>>) -> Result<SearchRequest, Error> {
+    let q = first(m, "q").ok_or_else(|| Error::BadQuery("parameter q is required".into()))?;
+    let mut req = SearchRequest::new(q);
+    if let Some(l) = first(m, "limit") {
+        req.limit = l
+            .parse()
+            .map_err(|_| Error::BadRequest(format!("limit {l:?} is not a number")))?;
+        if req.limit == 0 || req.limit > MAX_LIMIT {
+            return Err(Error::BadRequest(format!("limit must be 1..={MAX_LIMIT}")));
+        }
+    }
+    req.cursor = first(m, "cursor").map(str::to_string);
+    let date = |k: &str| -> Result<Option<chrono::NaiveDate>, Error> {
+        first(m, k)
+            .map(|v| {
+                v.parse()
+                    .map_err(|_| Error::BadRequest(format!("{k} {v:?} is not a date (YYYY-MM-DD)")))
+            })
+            .transpose()
+    };
+    req.from = date("from")?;
+    req.to = date("to")?;
+    req.source = first(m, "source").map(str::to_string);
+    req.sort = match first(m, "sort") {
+        None | Some("relevance") => Sort::Relevance,
+        Some("date") => Sort::Date,
+        Some(o) => {
+            return Err(Error::BadRequest(format!(
+                "sort {o:?} is not relevance or date"
+            )))
+        }
+    };
+    req.facets = matches!(first(m, "facets"), Some("true" | "1"));
+    req.collapse = !matches!(first(m, "collapse"), Some("false" | "0"));
+    Ok(req)
+}
+
+/// Runs blocking work on the blocking pool, with the time budget.
+async fn blocking<T: Send + 'static>(
+    budget: Duration,
+    f: impl FnOnce() -> Result<T, Error> + Send + 'static,
+) -> Result<T, Error> {
+    let task = tokio::task::spawn_blocking(f);
+    match tokio::time::timeout(budget, task).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => Err(Error::Internal(format!("worker failed: {e}"))),
+        Err(_) => Err(Error::Timeout(budget.as_millis() as u64)),
+    }
+}
+
+fn raw_query() -> impl Filter<Extract = (String,), Error = Infallible> + Clone {
+    warp::query::raw().or(warp::any().map(String::new)).unify()
+}
+
+pub fn routes(
+    engine: Engine,
+    options: ServeOptions,
+) -> impl Filter<Extract = (impl Reply,), Error = Infallible> + Clone {
+    let with = {
+        let engine = engine.clone();
+        warp::any().map(move || engine.clone())
+    };
+    let budget = options.time_budget;
+
+    let page = warp::path::end().and(warp::get()).map(|| {
+        let mut r = reply::html(PAGE).into_response();
+        r.headers_mut().insert(
+            header::CONTENT_SECURITY_POLICY,
+            header::HeaderValue::from_static(CSP),
+        );
+        r
+    });
+
+    let search = warp::path!("api" / "search")
+        .and(warp::get())
+        .and(raw_query())
+        .and(with.clone())
+        .then(move |raw: String, engine: Engine| async move {
+            let req = match parse_query(&raw).and_then(|m| search_request(&m)) {
+                Ok(r) => r,
+                Err(e) => return from_error(e),
+            };
+            match blocking(budget, move || engine.search(&req)).await {
+                Ok(resp) => json(&resp),
+                Err(e) => from_error(e),
+            }
+        });
+
+    let article = warp::path!("api" / "articles" / String)
+        .and(warp::get())
+        .and(with.clone())
+        .then(move |id: String, engine: Engine| async move {
+            let id = match urlencoding::decode(&id) {
+                Ok(i) => i.into_owned(),
+                Err(_) => return from_error(Error::BadRequest("id is not valid UTF-8".into())),
+            };
+            match blocking(budget, move || engine.article(&id)).await {
+                Ok(a) => json(&crate::extract::ExtractOutputWithId::from(&a)),
+                Err(e) => from_error(e),
+            }
+        });
+
+    let stats = warp::path!("api" / "stats")
+        .and(warp::get())
+        .and(with.clone())
+        .then(move |engine: Engine| async move {
+            match blocking(budget, move || engine.stats()).await {
+                Ok(s) => json(&s),
+                Err(e) => from_error(e),
+            }
+        });
+
+    let health = warp::path!("healthz").and(warp::get()).and(with.clone()).then(move |engine: Engine| async move {
+        match blocking(budget, move || engine.stats()).await {
+            Ok(s) => json(&serde_json::json!({"status": "ok", "documents": s.documents, "last_commit": s.last_commit})),
+            Err(e) => from_error(e),
+        }
+    });
+
+    let spec = warp::path!("api" / "openapi.json")
+        .and(warp::get())
+        .map(|| json(&super::openapi()));
+
+    page.or(search)
+        .unify()
+        .or(article)
+        .unify()
+        .or(stats)
+        .unify()
+        .or(health)
+        .unify()
+        .or(spec)
+        .unify()
+        .recover(handle_rejection)
+        .unify()
+        .map(|mut r: Response| {
+            let h = r.headers_mut();
+            h.insert("x-content-type-options", header::HeaderValue::from_static("nosniff"));
+            // Read-only GETs: simple CORS, no preflight needed.
+            h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, header::HeaderValue::from_static("*"));
+            r
+        })
+        .with(warp::log::custom(|info| {
+            tracing::info!(method = %info.method(), path = info.path(), status = info.status().as_u16(), ms = info.elapsed().as_millis() as u64, "request");
+        }))
+}
+
+async fn handle_rejection(r: Rejection) -> Result<Response, Infallible> {
+    Ok(if r.is_not_found() {
+        error_reply(StatusCode::NOT_FOUND, "not_found", "no such route".into())
+    } else if r.find::<warp::reject::MethodNotAllowed>().is_some() {
+        error_reply(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "only GET is served".into(),
+        )
+    } else if r.find::<warp::reject::PayloadTooLarge>().is_some() {
+        error_reply(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            "request too large".into(),
+        )
+    } else {
+        error_reply(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "malformed request".into(),
+        )
+    })
+}

@@ -1,0 +1,294 @@
+//! Chinese query semantics: exact strings never missed, folding of forms, the operators.
+
+mod common;
+
+use common::*;
+use zhnews::analyze::normalize::normalize;
+use zhnews::search::{Engine, SearchRequest};
+
+fn engine_with(docs: &[(&str, &str, &str, &str)]) -> (tempfile::TempDir, Engine) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let input = dir.path().join("docs.jsonl");
+    write_jsonl(&input, docs);
+    index_into(&dir.path().join("ix"), &[input], 100);
+    let engine = Engine::open(&dir.path().join("ix"), false).expect("open");
+    (dir, engine)
+}
+
+fn ids(engine: &Engine, q: &str) -> Vec<String> {
+    let mut req = SearchRequest::new(q);
+    req.limit = 100;
+    req.collapse = false;
+    let mut v: Vec<String> = engine
+        .search(&req)
+        .unwrap_or_else(|e| panic!("{q}: {e}"))
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+    v.sort();
+    v
+}
+
+const DOCS: &[(&str, &str, &str, &str)] = &[
+    (
+        "d1",
+        "央行发布公告",
+        "中国人民银行今天宣布下调存款准备金率。",
+        "2020-01-06",
+    ),
+    (
+        "d2",
+        "银行业动态",
+        "多家商业银行调整了贷款利率，人民群众关心。",
+        "2020-05-01",
+    ),
+    (
+        "d3",
+        "臺灣經濟觀察",
+        "臺灣經濟成長率今年預計回升。",
+        "2021-03-05",
+    ),
+    (
+        "d4",
+        "两岸经贸",
+        "台湾经济与大陆经贸往来密切。",
+        "2021-04-01",
+    ),
+    (
+        "d5",
+        "科技新品",
+        "新款ｉＰｈｏｎｅ　１２支持5G网络，COVID-19 期间销量仍增长。",
+        "2020-10-20",
+    ),
+    (
+        "d6",
+        "北京新规",
+        "北京新规将于下月实施，涉及垃圾分类。",
+        "2019-07-01",
+    ),
+    (
+        "d7",
+        "北京 新规解读",
+        "专家解读北京 新规的影响。",
+        "2019-07-02",
+    ),
+    (
+        "d8",
+        "天气",
+        "北京今日有雨，新规定的预警信号发布。",
+        "2019-07-03",
+    ),
+];
+
+#[test]
+fn exact_substring_inside_a_longer_word() {
+    let (_d, e) = engine_with(DOCS);
+    assert_eq!(ids(&e, "\"人民银行\""), vec!["d1"]);
+    // Unquoted, too: the bigram view finds what jieba's words miss.
+    assert!(ids(&e, "人民银行").contains(&"d1".to_string()));
+}
+
+#[test]
+fn single_characters_are_found() {
+    let (_d, e) = engine_with(DOCS);
+    assert_eq!(ids(&e, "\"银\""), vec!["d1", "d2"]);
+    assert_eq!(ids(&e, "雨"), vec!["d8"]);
+}
+
+#[test]
+fn traditional_and_simplified_match_each_other() {
+    let (_d, e) = engine_with(DOCS);
+    assert_eq!(ids(&e, "\"臺灣經濟\""), vec!["d3", "d4"]);
+    assert_eq!(ids(&e, "\"台湾经济\""), vec!["d3", "d4"]);
+}
+
+#[test]
+fn full_width_and_case_fold() {
+    let (_d, e) = engine_with(DOCS);
+    assert_eq!(ids(&e, "iphone"), vec!["d5"]);
+    assert_eq!(ids(&e, "\"IPHONE 12\""), vec!["d5"]);
+    assert_eq!(ids(&e, "5g"), vec!["d5"]);
+    assert_eq!(ids(&e, "COVID-19"), vec!["d5"]);
+}
+
+#[test]
+fn quoted_strings_ignore_inner_whitespace_but_not_punctuation() {
+    let (_d, e) = engine_with(DOCS);
+    assert_eq!(ids(&e, "\"北京 新规\""), vec!["d6", "d7"]);
+    assert_eq!(ids(&e, "\"北京新规\""), vec!["d6"]);
+    // "北京，新规定" in d8 is not the string 北京新规.
+    assert!(!ids(&e, "\"北京新规\"").contains(&"d8".to_string()));
+}
+
+#[test]
+fn operators_and_fields() {
+    let (_d, e) = engine_with(DOCS);
+    assert_eq!(ids(&e, "北京 OR 台湾"), vec!["d3", "d4", "d6", "d7", "d8"]);
+    assert_eq!(ids(&e, "北京 -垃圾"), vec!["d7", "d8"]);
+    assert_eq!(ids(&e, "北京 NOT 垃圾"), vec!["d7", "d8"]);
+    assert_eq!(ids(&e, "(台湾 OR 北京) 经贸"), vec!["d4"]);
+    assert_eq!(ids(&e, "title:银行"), vec!["d2"]);
+    assert_eq!(ids(&e, "body:\"准备金\""), vec!["d1"]);
+    assert_eq!(ids(&e, "source:测试台 台湾"), vec!["d3", "d4"]);
+    assert_eq!(
+        ids(&e, "published:[2021-01-01 TO 2021-12-31] 经济"),
+        vec!["d3", "d4"]
+    );
+    assert_eq!(ids(&e, "published:[2021-04 TO *] 经济"), vec!["d4"]);
+}
+
+#[test]
+fn proximity_in_characters() {
+    let (_d, e) = engine_with(DOCS);
+    assert_eq!(ids(&e, "\"北京 预警\"~12"), vec!["d8"]);
+    assert!(ids(&e, "\"北京 预警\"~3").is_empty());
+    assert_eq!(ids(&e, "NEAR/12(北京 预警)"), vec!["d8"]);
+}
+
+#[test]
+fn malformed_queries_are_errors_not_panics() {
+    let (_d, e) = engine_with(DOCS);
+    for q in [
+        "\"北京",
+        "(北京",
+        "北京)",
+        "OR",
+        "-北京",
+        "published:[x TO y]",
+        "NEAR/2(北京)",
+    ] {
+        let err = e
+            .search(&SearchRequest::new(q))
+            .err()
+            .unwrap_or_else(|| panic!("{q} should fail"));
+        assert!(err.is_user_error(), "{q}: {err}");
+    }
+}
+
+#[test]
+fn results_are_deterministic() {
+    let (_d, e) = engine_with(DOCS);
+    let a: Vec<String> = e
+        .search(&SearchRequest::new("北京"))
+        .expect("a")
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+    for _ in 0..3 {
+        let b: Vec<String> = e
+            .search(&SearchRequest::new("北京"))
+            .expect("b")
+            .hits
+            .into_iter()
+            .map(|h| h.id)
+            .collect();
+        assert_eq!(a, b);
+    }
+}
+
+#[test]
+fn user_dictionary_is_recorded_with_the_index() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let dict = dir.path().join("dict.txt");
+    std::fs::write(&dict, "功胜科技 1000\n").expect("dict");
+    let input = dir.path().join("d.jsonl");
+    write_jsonl(
+        &input,
+        &[(
+            "u1",
+            "功胜科技发布新品",
+            "功胜科技今天发布了新产品。",
+            "2022-01-01",
+        )],
+    );
+    let ix = dir.path().join("ix");
+    let open = zhnews::index::create_or_open(&ix, Some(&dict)).expect("open");
+    let mut w = zhnews::index::Indexer::new(open, Default::default()).expect("w");
+    w.run(
+        &[input],
+        std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+        &mut |_| {},
+    )
+    .expect("run");
+    drop(w);
+    let e = Engine::open(&ix, false).expect("engine");
+    assert!(e
+        .words()
+        .words("功胜科技")
+        .iter()
+        .any(|t| t.text == "功胜科技"));
+    assert_eq!(ids(&e, "功胜科技"), vec!["u1"]);
+}
+
+#[test]
+fn exact_strings_match_a_substring_scan_on_news_text() {
+    let Some(dir) = shared_data("news-text") else {
+        return;
+    };
+    let text =
+        zstd::decode_all(std::fs::File::open(dir.join("xwlb-2012-2026.jsonl.zst")).expect("open"))
+            .expect("zstd");
+    let text = String::from_utf8(text).expect("utf8");
+    let lines: Vec<&str> = text.lines().take(1500).collect();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let input = tmp.path().join("s.jsonl");
+    std::fs::write(&input, lines.join("\n")).expect("w");
+    index_into(&tmp.path().join("ix"), &[input], 1000);
+    let e = Engine::open(&tmp.path().join("ix"), false).expect("open");
+    let docs: Vec<(String, String)> = lines
+        .iter()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("json");
+            // The reference is a plain substring scan over normalized text (the same folding
+            // of traditional/simplified, width and case that queries get).
+            let raw = format!(
+                "{}\n{}",
+                v["title"].as_str().unwrap_or_default(),
+                v["body"].as_str().unwrap_or_default()
+            );
+            (
+                v["id"].as_str().unwrap_or_default().to_string(),
+                normalize(&raw),
+            )
+        })
+        .collect();
+    // Deterministic pseudo-random strings of 1-8 Han characters, across word boundaries.
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut checked = 0;
+    while checked < 400 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let (_, doc) = &docs[(seed % docs.len() as u64) as usize];
+        let chars: Vec<char> = doc.chars().collect();
+        if chars.len() < 10 {
+            continue;
+        }
+        let len = 1 + (seed >> 32) as usize % 8;
+        let start = (seed >> 8) as usize % (chars.len() - len);
+        let s: String = chars[start..start + len].iter().collect();
+        if !s.chars().all(zhnews::analyze::is_cjk) {
+            continue;
+        }
+        checked += 1;
+        let needle = normalize(&s);
+        let mut want: Vec<String> = docs
+            .iter()
+            .filter(|(_, d)| d.contains(&needle))
+            .map(|(id, _)| id.clone())
+            .collect();
+        want.sort();
+        let mut req = SearchRequest::new(format!("\"{s}\""));
+        req.limit = 100;
+        req.collapse = false;
+        let resp = e.search(&req).expect("search");
+        assert_eq!(resp.total as usize, want.len(), "count for {s:?}");
+        if want.len() <= 100 {
+            let mut got: Vec<String> = resp.hits.into_iter().map(|h| h.id).collect();
+            got.sort();
+            assert_eq!(got, want, "{s:?}");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! Shared helpers: build an index in a temp dir, find the shared data.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use zhnews::index::{create_or_open, IndexOptions, IndexSummary, Indexer};
+use zhnews::search::{Engine, SearchRequest, SearchResponse};
+
+pub fn project() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn corpus() -> PathBuf {
+    project().join("corpus")
+}
+
+/// `../shared/data/NAME`, or None (with a note on stderr) when it is not there.
+pub fn shared_data(name: &str) -> Option<PathBuf> {
+    let p = project().join("../shared/data").join(name);
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!(
+            "NOTE: {} is absent; this check needs ../shared/data",
+            p.display()
+        );
+        None
+    }
+}
+
+pub fn index_into(dir: &Path, paths: &[PathBuf], commit_every: usize) -> IndexSummary {
+    let open = create_or_open(dir, None).expect("index opens");
+    let options = IndexOptions {
+        commit_every,
+        threads: 2,
+        heap_bytes: 64 << 20,
+    };
+    let mut indexer = Indexer::new(open, options).expect("writer");
+    indexer
+        .run(paths, Arc::new(AtomicBool::new(false)), &mut |_| {})
+        .expect("indexing runs")
+}
+
+/// The demo corpus indexed in a fresh temp dir (kept alive by the returned guard).
+pub fn corpus_engine() -> (tempfile::TempDir, Engine, IndexSummary) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let summary = index_into(dir.path(), &[corpus()], 1000);
+    let engine = Engine::open(dir.path(), false).expect("engine");
+    (dir, engine, summary)
+}
+
+pub fn search(engine: &Engine, q: &str) -> SearchResponse {
+    let mut req = SearchRequest::new(q);
+    req.limit = 100;
+    engine.search(&req).unwrap_or_else(|e| panic!("{q}: {e}"))
+}
+
+pub fn titles(resp: &SearchResponse) -> Vec<String> {
+    resp.hits.iter().map(|h| h.title.clone()).collect()
+}
+
+/// Writes an extracted-article JSONL file.
+pub fn write_jsonl(path: &Path, articles: &[(&str, &str, &str, &str)]) {
+    let lines: Vec<String> = articles
+        .iter()
+        .map(|(id, title, body, date)| serde_json::json!({"id": id, "title": title, "body": body, "date": date, "source": "测试台"}).to_string())
+        .collect();
+    std::fs::write(path, lines.join("\n")).expect("write jsonl");
+}

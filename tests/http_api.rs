@@ -1,0 +1,180 @@
+//! The HTTP API: routes without a socket, and one real listening server.
+
+mod common;
+
+use common::*;
+use zhnews::serve::{openapi, routes, ServeOptions};
+
+async fn get(
+    engine: &zhnews::search::Engine,
+    path: &str,
+) -> (u16, serde_json::Value, warp::http::HeaderMap) {
+    let r = warp::test::request()
+        .method("GET")
+        .path(path)
+        .reply(&routes(engine.clone(), ServeOptions::default()))
+        .await;
+    let body: serde_json::Value =
+        serde_json::from_slice(r.body()).unwrap_or(serde_json::Value::Null);
+    (r.status().as_u16(), body, r.headers().clone())
+}
+
+#[tokio::test]
+async fn search_article_stats_health_and_errors() {
+    let (_d, engine, _) = corpus_engine();
+    let (s, body, h) = get(
+        &engine,
+        "/api/search?q=%E6%8F%B4%E7%96%86%20%E6%95%99%E8%82%B2&limit=2",
+    )
+    .await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(
+        h.get("x-content-type-options")
+            .map(|v| v.to_str().unwrap_or_default()),
+        Some("nosniff")
+    );
+    assert_eq!(
+        h.get("access-control-allow-origin")
+            .map(|v| v.to_str().unwrap_or_default()),
+        Some("*")
+    );
+    assert_eq!(body["hits"].as_array().map(Vec::len), Some(2));
+    let cursor = body["next_cursor"].as_str().expect("cursor").to_string();
+    let (s, page2, _) = get(
+        &engine,
+        &format!("/api/search?q=%E6%8F%B4%E7%96%86%20%E6%95%99%E8%82%B2&limit=2&cursor={cursor}"),
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_ne!(page2["hits"][0]["id"], body["hits"][0]["id"]);
+
+    let id = body["hits"][0]["id"].as_str().expect("id").to_string();
+    let (s, a, _) = get(&engine, &format!("/api/articles/{id}")).await;
+    assert_eq!(s, 200);
+    assert_eq!(a["id"], id.as_str());
+    assert!(a["body"].as_str().unwrap_or_default().len() > 100);
+
+    assert_eq!(get(&engine, "/api/articles/nope").await.0, 404);
+    let (s, st, _) = get(&engine, "/api/stats").await;
+    assert_eq!((s, st["documents"].as_u64()), (200, Some(50)));
+    let (s, hz, _) = get(&engine, "/healthz").await;
+    assert_eq!((s, hz["documents"].as_u64()), (200, Some(50)));
+
+    for bad in [
+        "/api/search?q=%22unbalanced",
+        "/api/search?q=x&limit=1000000",
+        "/api/search?q=x&cursor=bogus",
+        "/api/search?q=%FF%FE",
+        "/api/search?limit=3",
+        "/api/search?q=x&sort=up",
+    ] {
+        let (s, e, _) = get(&engine, bad).await;
+        assert_eq!(s, 400, "{bad}: {e}");
+        assert!(
+            e["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "{bad}: {e}"
+        );
+    }
+    assert_eq!(get(&engine, "/no/such/route").await.0, 404);
+    let r = warp::test::request()
+        .method("POST")
+        .path("/api/search?q=x")
+        .reply(&routes(engine.clone(), ServeOptions::default()))
+        .await;
+    assert_eq!(r.status().as_u16(), 405);
+}
+
+#[tokio::test]
+async fn page_is_served_with_a_strict_policy() {
+    let (_d, engine, _) = corpus_engine();
+    let r = warp::test::request()
+        .path("/")
+        .reply(&routes(engine, ServeOptions::default()))
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let csp = r
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(csp.contains("default-src 'self'"), "{csp}");
+    let body = String::from_utf8_lossy(r.body());
+    assert!(body.contains("id=\"q\""));
+}
+
+#[tokio::test]
+async fn snippets_escape_html_from_articles() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let input = dir.path().join("x.jsonl");
+    write_jsonl(
+        &input,
+        &[(
+            "x1",
+            "脚本测试",
+            "正文里有<script>alert(1)</script>这样的脚本测试文字。",
+            "2022-01-01",
+        )],
+    );
+    index_into(&dir.path().join("ix"), &[input], 10);
+    let engine = zhnews::search::Engine::open(&dir.path().join("ix"), false).expect("open");
+    let (s, body, _) = get(&engine, "/api/search?q=%E8%84%9A%E6%9C%AC").await;
+    assert_eq!(s, 200);
+    let snippet = body["hits"][0]["snippet"].as_str().expect("snippet");
+    assert!(
+        snippet.contains("&lt;/script&gt;") && !snippet.contains("</script>"),
+        "{snippet}"
+    );
+}
+
+#[test]
+fn every_route_is_in_the_openapi_description() {
+    let spec = openapi();
+    for route in [
+        "/",
+        "/api/search",
+        "/api/articles/{id}",
+        "/api/stats",
+        "/healthz",
+        "/api/openapi.json",
+    ] {
+        assert!(spec["paths"].get(route).is_some(), "{route} missing");
+    }
+}
+
+#[test]
+fn a_real_server_answers_over_tcp() {
+    let (_d, engine, _) = corpus_engine();
+    let rt = tokio::runtime::Runtime::new().expect("rt");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let handle = std::thread::spawn(move || {
+        rt.block_on(zhnews::serve::serve(
+            engine,
+            "127.0.0.1:0".parse().expect("addr"),
+            ServeOptions::default(),
+            move |a| {
+                let _ = tx.send(a);
+            },
+            async move {
+                let _ = stop_rx.await;
+            },
+        ))
+    });
+    let addr = rx.recv().expect("bound");
+    let body: serde_json::Value = ureq::get(&format!(
+        "http://{addr}/api/search?q=%E8%84%B1%E8%B4%AB%E6%94%BB%E5%9D%9A"
+    ))
+    .call()
+    .expect("request")
+    .body_mut()
+    .read_to_string()
+    .ok()
+    .and_then(|t| serde_json::from_str(&t).ok())
+    .expect("json");
+    assert!(body["total"].as_u64().unwrap_or(0) >= 4, "{body}");
+    let _ = stop_tx.send(());
+    handle.join().expect("server thread").expect("server");
+}

@@ -1,0 +1,280 @@
+//! The pipeline end to end on the demo corpus: ingest, extract, index, search.
+
+mod common;
+
+use std::io::Write;
+
+use common::*;
+use zhnews::search::{SearchRequest, Sort};
+
+#[test]
+fn demo_corpus_indexes_every_page() {
+    let (_dir, engine, summary) = corpus_engine();
+    assert_eq!(summary.added, 50, "{:?}", summary.skipped);
+    assert!(summary.skipped.is_empty(), "{:?}", summary.skipped);
+    assert_eq!(engine.stats().expect("stats").documents, 50);
+}
+
+#[test]
+fn keyword_search_finds_the_yuanjiang_stories_with_snippets() {
+    let (_dir, engine, _) = corpus_engine();
+    let resp = search(&engine, "援疆 教育");
+    let t = titles(&resp);
+    assert!(
+        t.contains(&"援疆教师扎根和田 “组团式”教育援疆让课堂变了样".to_string()),
+        "{t:?}"
+    );
+    // Both words far apart in one article still match (AND, not phrase).
+    assert!(t.iter().any(|x| x.contains("一位援疆干部的三年")), "{t:?}");
+    for h in &resp.hits {
+        assert!(h.snippet.contains("<em>"), "no highlight in {}", h.snippet);
+    }
+}
+
+#[test]
+fn filters_sort_and_source() {
+    let (_dir, engine, _) = corpus_engine();
+    let mut req = SearchRequest::new("\"脱贫攻坚\"");
+    req.limit = 20;
+    req.from = chrono::NaiveDate::from_ymd_opt(2020, 1, 1);
+    req.to = chrono::NaiveDate::from_ymd_opt(2020, 12, 31);
+    req.source = Some("新华网".into());
+    req.sort = Sort::Date;
+    let resp = engine.search(&req).expect("search");
+    assert!(resp.total >= 2, "{resp:?}");
+    let dates: Vec<String> = resp
+        .hits
+        .iter()
+        .filter_map(|h| h.published.clone())
+        .collect();
+    assert_eq!(dates.len(), resp.hits.len());
+    let mut sorted = dates.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(dates, sorted, "newest first");
+    for h in &resp.hits {
+        assert_eq!(h.source.as_deref(), Some("新华网"));
+        let p = h.published.as_deref().unwrap_or_default();
+        assert!(p.starts_with("2020-"), "{p}");
+        assert!(p.ends_with("+08:00"), "{p}");
+    }
+}
+
+#[test]
+fn paging_with_cursor_visits_every_hit_once() {
+    let (_dir, engine, _) = corpus_engine();
+    let all = search(&engine, "发展");
+    assert!(all.hits.len() > 6);
+    let mut seen = Vec::new();
+    let mut cursor = None;
+    loop {
+        let mut req = SearchRequest::new("发展");
+        req.limit = 3;
+        req.cursor = cursor.clone();
+        let page = engine.search(&req).expect("page");
+        seen.extend(page.hits.iter().map(|h| h.id.clone()));
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    let want: Vec<String> = all.hits.iter().map(|h| h.id.clone()).collect();
+    assert_eq!(seen, want);
+}
+
+#[test]
+fn reprints_collapse_to_the_earliest_copy() {
+    let (_dir, engine, summary) = corpus_engine();
+    assert_eq!(summary.reprints, 5);
+    let resp = search(&engine, "\"一个山村的五年之变\"");
+    assert_eq!(resp.hits.len(), 1, "{:?}", titles(&resp));
+    let hit = &resp.hits[0];
+    assert!(
+        hit.published
+            .as_deref()
+            .unwrap_or_default()
+            .starts_with("2020-11-20T09:00"),
+        "{hit:?}"
+    );
+    assert_eq!(hit.copies.as_ref().map(|c| c.count), Some(2));
+    let mut req = SearchRequest::new("\"一个山村的五年之变\"");
+    req.collapse = false;
+    assert_eq!(engine.search(&req).expect("search").hits.len(), 3);
+}
+
+#[test]
+fn show_returns_all_fields() {
+    let (_dir, engine, _) = corpus_engine();
+    let resp = search(&engine, "\"组团式\"");
+    let id = &resp.hits[0].id;
+    let a = engine.article(id).expect("article");
+    assert_eq!(a.source.as_deref(), Some("新华网"));
+    assert_eq!(a.author.as_deref(), Some("张晓明"));
+    assert!(a.body.contains('\n'), "paragraphs kept");
+    assert!(matches!(
+        engine.article("no-such-id"),
+        Err(zhnews::Error::NotFound(_))
+    ));
+}
+
+#[test]
+fn reindexing_the_same_input_adds_nothing() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let first = index_into(dir.path(), &[corpus()], 7);
+    assert_eq!(first.added, 50);
+    let second = index_into(dir.path(), &[corpus()], 7);
+    assert_eq!((second.added, second.updated, second.unchanged), (0, 0, 50));
+    assert_eq!(second.documents, 50);
+}
+
+#[test]
+fn changed_records_are_updated_in_place() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let input = dir.path().join("in.jsonl");
+    write_jsonl(&input, &[("a1", "旧标题", "第一版正文内容", "2020-01-02")]);
+    let ix = dir.path().join("ix");
+    index_into(&ix, std::slice::from_ref(&input), 10);
+    write_jsonl(&input, &[("a1", "新标题", "第二版正文内容", "2020-01-02")]);
+    let s = index_into(&ix, &[input], 10);
+    assert_eq!((s.added, s.updated, s.documents), (0, 1, 1));
+    let engine = zhnews::search::Engine::open(&ix, false).expect("open");
+    assert_eq!(engine.article("a1").expect("a1").title, "新标题");
+}
+
+#[test]
+fn bad_input_is_reported_and_the_rest_indexed() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).expect("mkdir");
+    std::fs::write(input.join("empty.html"), b"").expect("w");
+    std::fs::write(
+        input.join("junk.html"),
+        (0..4000u32)
+            .map(|i| (i * 7919 % 251) as u8)
+            .collect::<Vec<u8>>(),
+    )
+    .expect("w");
+    std::fs::write(input.join("truncated.html"), "<html><head><title>半截").expect("w");
+    std::fs::write(
+        input.join("nobody.html"),
+        "<html><body><div></div></body></html>",
+    )
+    .expect("w");
+    std::fs::write(
+        input.join("bad.jsonl"),
+        "{\"title\":\"好的\",\"body\":\"正常的一条新闻正文。\"}\nnot json\n{\"title\": 7}\n",
+    )
+    .expect("w");
+    std::fs::write(
+        input.join("broken.warc"),
+        "WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 99999\r\n\r\nshort",
+    )
+    .expect("w");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(b"{\"title\":\"t\",\"body\":\"b\"}\n")
+        .expect("gz");
+    let gz = gz.finish().expect("gz");
+    std::fs::write(input.join("cut.jsonl.gz"), &gz[..gz.len() / 2]).expect("w");
+    let s = index_into(&dir.path().join("ix"), &[input], 10);
+    assert_eq!(s.added, 1, "only the good JSON line: {s:?}");
+    let reasons: Vec<String> = s
+        .skipped
+        .iter()
+        .map(|k| format!("{}: {}", k.origin, k.reason))
+        .collect();
+    for needle in [
+        "empty.html",
+        "junk.html",
+        "nobody.html",
+        "bad.jsonl:2",
+        "bad.jsonl:3",
+        "broken.warc",
+        "cut.jsonl.gz",
+        "truncated.html",
+    ] {
+        assert!(
+            reasons.iter().any(|r| r.contains(needle)),
+            "{needle} not reported in {reasons:#?}"
+        );
+    }
+}
+
+#[test]
+fn warc_and_compressed_inputs_are_read() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let page =
+        std::fs::read(corpus().join("huaxia/2020-10-28-yuanjiang-jiaoyu.html")).expect("page");
+    let mut http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n".to_vec();
+    http.extend_from_slice(&page);
+    let record = warc::RecordBuilder::default()
+        .warc_type(warc::RecordType::Response)
+        .header(warc::WarcHeader::TargetURI, "https://example.cn/a.html")
+        .body(http)
+        .build()
+        .expect("record");
+    let plain = dir.path().join("crawl.warc");
+    {
+        let mut w = warc::WarcWriter::from_path(&plain).expect("writer");
+        w.write(&record).expect("write");
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&std::fs::read(&plain).expect("warc"))
+        .expect("gz");
+    let path = dir.path().join("crawl.warc.gz");
+    std::fs::write(&path, gz.finish().expect("gz")).expect("w");
+    let jsonl = dir.path().join("pages.jsonl.zst");
+    let line = serde_json::json!({"url": "https://example.cn/b.html", "html": String::from_utf8_lossy(&page)}).to_string();
+    std::fs::write(&jsonl, zstd::encode_all(line.as_bytes(), 3).expect("zstd")).expect("w");
+    let s = index_into(&dir.path().join("ix"), &[path, jsonl, plain], 10);
+    assert_eq!(s.skipped.len(), 0, "{:?}", s.skipped);
+    // Same canonical URL inside the page: one article, the others are duplicate ids.
+    assert_eq!((s.added, s.duplicate_ids), (1, 2));
+}
+
+#[test]
+fn news_text_sample_indexes_and_searches() {
+    let Some(dir) = shared_data("news-text") else {
+        return;
+    };
+    let src = dir.join("xwlb-2012-2026.jsonl.zst");
+    let text = zstd::decode_all(std::fs::File::open(&src).expect("open")).expect("decompress");
+    let text = String::from_utf8(text).expect("utf8");
+    let sample: Vec<&str> = text.lines().take(2000).collect();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let input = tmp.path().join("sample.jsonl");
+    std::fs::write(&input, sample.join("\n")).expect("w");
+    let s = index_into(&tmp.path().join("ix"), &[input], 500);
+    assert_eq!(
+        s.added + s.duplicate_ids,
+        2000,
+        "{:?}",
+        &s.skipped[..s.skipped.len().min(3)]
+    );
+    let engine = zhnews::search::Engine::open(&tmp.path().join("ix"), false).expect("open");
+    let first: serde_json::Value = serde_json::from_str(sample[0]).expect("json");
+    let title = first["title"].as_str().expect("title");
+    let resp = search(&engine, &format!("\"{title}\""));
+    assert!(
+        resp.hits
+            .iter()
+            .any(|h| h.id == first["id"].as_str().unwrap_or_default()),
+        "{title}"
+    );
+}
+
+#[test]
+fn missing_or_foreign_index_is_a_clear_error() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let err = zhnews::search::Engine::open(&dir.path().join("nope"), false)
+        .err()
+        .expect("error");
+    assert!(err.to_string().contains("no index here"), "{err}");
+    std::fs::write(dir.path().join("other.txt"), "x").expect("w");
+    let err = zhnews::search::Engine::open(dir.path(), false)
+        .err()
+        .expect("error");
+    assert!(err.to_string().contains("not a zhnews index"), "{err}");
+    let err = zhnews::index::create_or_open(dir.path(), None)
+        .err()
+        .expect("error");
+    assert!(err.to_string().contains("not empty"), "{err}");
+}
