@@ -137,6 +137,7 @@ fn label_ok(line: &str, start: usize, label: &str, has_sep: bool, after: &str) -
                 || prev.is_some_and(|p| "报社网台刊".contains(p))
                 || in_bracket
                 || before.trim().is_empty()
+                || before.ends_with(char::is_whitespace)
         }
         "文" => has_sep && !prev_han,
         "by" | "By" => {
@@ -206,6 +207,11 @@ static NOT_A_NAME: &[&str] = &[
     "单位",
     "统计",
     "访问",
+    "博客",
+    "专栏",
+    "论坛",
+    "训练营",
+    "返回",
 ];
 
 fn clean_name(raw: &str) -> Option<String> {
@@ -407,6 +413,13 @@ mod tests {
             ("责任编辑：李四", None, None, Some("李四")),
             ("（记者 陈东）日前，本市召开会议", None, Some("陈东"), None),
             ("文/刘洋", None, Some("刘洋"), None),
+            (
+                "2021-03-05 09:12 記者林志明/臺北報導 來源：華聲新聞網",
+                Some("華聲新聞網"),
+                Some("林志明"),
+                None,
+            ),
+            ("在线荐稿 记者博客 大河论坛", None, None, None),
             (
                 "本文来源：证券市场红周刊",
                 Some("证券市场红周刊"),

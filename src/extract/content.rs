@@ -71,7 +71,10 @@ pub fn find_main(flat: &Flat) -> Option<usize> {
         }
         let plain = (s.text - s.link_text) as f64;
         let ratio = plain / s.text as f64;
-        let score = (s.punct as f64 + plain / 40.0) * ratio * ratio;
+        // Length counts only as far as punctuation backs it: keyword clouds and tag lists are
+        // long but are not running text.
+        let punct = s.punct as f64;
+        let score = (punct + (plain / 40.0).min(punct)) * ratio * ratio;
         // `>=`: on a tie the later (deeper) element carries less around the text.
         if best.is_none_or(|(b, _)| score >= b) {
             best = Some((score, i));
@@ -108,6 +111,30 @@ pub fn is_furniture(line: &Line) -> bool {
         return true;
     }
     line.chars <= 30 && FURNITURE.iter().any(|f| t.contains(f))
+}
+
+/// Calls to action that portals put at the top or bottom of a story: `快来新浪众测…下载客户端`.
+const PROMO: &[&str] = &[
+    "点击投票",
+    "下载客户端",
+    "免费试玩",
+    "快来",
+    "专享福利",
+    "扫码",
+    "扫一扫",
+    "关注公众号",
+    "关注微信",
+    "戳这里",
+    "点此",
+    "点击这里",
+    "立即下载",
+    "立即报名",
+    "火热进行中",
+];
+
+/// A promotion line with links at the edge of a story.
+pub fn is_promo(line: &Line) -> bool {
+    line.link_chars > 0 && line.chars <= 160 && PROMO.iter().any(|p| line.text.contains(p))
 }
 
 pub fn is_list_heading(line: &Line) -> bool {

@@ -107,6 +107,25 @@ pub fn find_first(text: &str) -> Option<Found> {
     find_all(text).next()
 }
 
+static MONTH_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月(?P<next>.?)")
+        .expect("month regex compiles")
+});
+
+/// A month with no day, as magazines and reports date themselves: `1996年6月号`, `2003年5月`.
+/// The first of the month stands for it.
+pub fn find_month(text: &str) -> Option<Found> {
+    MONTH_ONLY.captures_iter(text).find_map(|c| {
+        let next = c.name("next").map(|m| m.as_str()).unwrap_or_default();
+        if next.chars().next().is_some_and(|n| n.is_ascii_digit()) {
+            return None;
+        }
+        let y = c.name("y")?.as_str().parse().ok()?;
+        let m = c.name("m")?.as_str().parse().ok()?;
+        build(y, m, 1, None, None)
+    })
+}
+
 /// Parses a value that should be a date: any form above, or epoch seconds/milliseconds.
 pub fn parse(value: &str) -> Option<Found> {
     let v = value.trim();
@@ -143,6 +162,16 @@ mod tests {
             Some(f) => f.time.format("%Y-%m-%d").to_string(),
             None => "none".into(),
         }
+    }
+
+    #[test]
+    fn month_only_dates() {
+        let f = find_month("——《北京之春》1996年6月号").expect("month");
+        assert_eq!(f.time.format("%Y-%m-%d").to_string(), "1996-06-01");
+        assert!(!f.has_time);
+        assert!(find_month("2003年5月").is_some());
+        assert!(find_month("2003年5月12日").is_none());
+        assert!(find_month("没有日期").is_none());
     }
 
     #[test]

@@ -195,6 +195,7 @@ impl<'a> Flat<'a> {
         let mut cur = Line::default();
         let mut block_ends: Vec<usize> = Vec::new();
         let mut skip_until = 0usize;
+        let mut last_parent: Option<usize> = None;
         let end = range.end.min(self.nodes.len());
         let mut i = range.start;
         while i < end {
@@ -220,7 +221,13 @@ impl<'a> Flat<'a> {
                 Node::Element(e) if e.name() == "img" => {
                     // Captions live in alt text only when nothing else names the picture.
                 }
-                Node::Text(t) => cur.push(t, n.in_link, i),
+                Node::Text(t) => {
+                    if last_parent != n.parent {
+                        cur.mark_boundary();
+                    }
+                    last_parent = n.parent;
+                    cur.push(t, n.in_link, i);
+                }
                 _ => {}
             }
             i += 1;
@@ -233,6 +240,9 @@ impl<'a> Flat<'a> {
 #[derive(Debug, Default, Clone)]
 pub struct Line {
     pub text: String,
+    /// The text with a space wherever it crosses an element boundary: `<span>来源：某报</span>
+    /// <span>作者：某人</span>` keeps its fields apart here (bylines are read from this).
+    pub spaced: String,
     pub link_chars: usize,
     pub chars: usize,
     /// Index of the first text node of the line.
@@ -240,6 +250,12 @@ pub struct Line {
 }
 
 impl Line {
+    fn mark_boundary(&mut self) {
+        if !self.spaced.is_empty() && !self.spaced.ends_with(' ') {
+            self.spaced.push(' ');
+        }
+    }
+
     fn push(&mut self, t: &str, in_link: bool, node: usize) {
         if self.text.is_empty() {
             self.node = node;
@@ -256,10 +272,14 @@ impl Line {
                     self.text.push(' ');
                     last_space = true;
                 }
+                if !self.spaced.ends_with(' ') {
+                    self.spaced.push(' ');
+                }
                 continue;
             }
             last_space = false;
             self.text.push(c);
+            self.spaced.push(c);
             self.chars += 1;
             if in_link {
                 self.link_chars += 1;
@@ -270,8 +290,10 @@ impl Line {
     fn flush(&mut self, lines: &mut Vec<Line>) {
         let text = self.text.trim().to_string();
         if !text.is_empty() {
+            let spaced = self.spaced.trim().to_string();
             lines.push(Line {
                 text,
+                spaced,
                 link_chars: self.link_chars,
                 chars: self.chars,
                 node: self.node,

@@ -79,7 +79,7 @@ pub fn read(doc: &Html) -> HeadInfo {
         .map(text_of)
         .filter(|t| {
             let n = t.chars().count();
-            (4..=120).contains(&n)
+            (2..=120).contains(&n)
         })
         .collect();
     for script in doc.select(&JSON_LD) {

@@ -171,23 +171,43 @@ pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Articl
     let title_key: String = title.chars().filter(|c| !c.is_whitespace()).collect();
     let mut paragraphs: Vec<&str> = Vec::new();
     let mut byline_text = String::new();
+    let mut body_chars = 0usize;
     for line in &body_lines {
-        if content::is_list_heading(line) || content::is_closing_notice(line) {
+        if content::is_closing_notice(line) {
             break;
+        }
+        // A related-stories heading ends the story, unless the story has not begun yet.
+        if content::is_list_heading(line) {
+            if body_chars >= 100 {
+                break;
+            }
+            paragraphs.push(&line.text);
+            continue;
+        }
+        if paragraphs.is_empty() && content::is_promo(line) {
+            continue;
         }
         let key: String = line.text.chars().filter(|c| !c.is_whitespace()).collect();
         if paragraphs.is_empty() && key == title_key {
             continue;
         }
         if byline::is_meta_line(&line.text) {
-            byline_text.push_str(&line.text);
+            byline_text.push_str(&line.spaced);
             byline_text.push('\n');
             continue;
         }
         if content::is_furniture(line) {
             continue;
         }
+        body_chars += line.chars;
         paragraphs.push(&line.text);
+    }
+    while paragraphs.len() > 1
+        && body_lines
+            .iter()
+            .any(|l| paragraphs.last().is_some_and(|p| *p == l.text) && content::is_promo(l))
+    {
+        paragraphs.pop();
     }
     let body = paragraphs.join("\n");
     if body.chars().filter(|c| !c.is_whitespace()).count() < 10 {
@@ -195,17 +215,17 @@ pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Articl
     }
 
     // Byline: the header first, then lines the body dropped, the body's edges, after it.
-    let header_text: String = header.iter().map(|l| format!("{}\n", l.text)).collect();
+    let header_text: String = header.iter().map(|l| format!("{}\n", l.spaced)).collect();
     let edges: String = paragraphs
         .iter()
         .take(3)
         .chain(paragraphs.iter().rev().take(4))
         .map(|p| format!("{p}\n"))
         .collect();
-    let after_text: String = after_body.iter().map(|l| format!("{}\n", l.text)).collect();
-    if std::env::var_os("ZHNEWS_XDEBUG").is_some() {
-        eprintln!("HEADER<<{header_text}>>\nMETA<<{byline_text}>>\nEDGES<<{edges}>>\nAFTER<<{after_text}>>");
-    }
+    let after_text: String = after_body
+        .iter()
+        .map(|l| format!("{}\n", l.spaced))
+        .collect();
     let from_header = byline::parse(&header_text);
     let from_rest = byline::parse(&format!("{byline_text}{edges}{after_text}"));
     let dated = byline::from_dated_line(&format!("{header_text}{byline_text}{edges}"));
@@ -340,7 +360,13 @@ fn publish_time(
                 && !l.text.contains("版权")
                 && !l.text.to_ascii_lowercase().contains("copyright")
         })
-        .find_map(|l| date::find_first(&l.text));
+        .find_map(|l| date::find_first(&l.text))
+        .or_else(|| {
+            all_lines
+                .iter()
+                .filter(|l| l.node < main_end && l.link_ratio() < 0.5 && l.chars <= 200)
+                .find_map(|l| date::find_month(&l.text))
+        });
     // Last resorts: the page's own "updated" stamp, then a date in the URL.
     in_text
         .or_else(|| {
@@ -384,4 +410,98 @@ pub fn from_record(origin: &str, r: &ExtractedRecord) -> Result<Article> {
         keywords,
         body,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const SOUP: &[&str] = &[
+        "<div>",
+        "</div>",
+        "<p>",
+        "</p>",
+        "<a href=x>",
+        "</a>",
+        "<table><tr><td>",
+        "</td></tr>",
+        "<br>",
+        "<script>",
+        "</script>",
+        "<h1>",
+        "</h1>",
+        "<span class=\"source\">",
+        "</span>",
+        "来源：",
+        "记者 ",
+        "责任编辑：",
+        "2020-10-28 16:33",
+        "1996年6月号",
+        "相关新闻",
+        "新华社北京10月28日电，",
+        "。",
+        "“",
+        "<!--",
+        "-->",
+        "<meta charset=gbk>",
+        "&amp;",
+        "<title>",
+        "</title>",
+        "_",
+        " - ",
+        "<",
+        ">",
+        "\u{0}",
+        "\u{e004}",
+    ];
+
+    fn soup() -> impl Strategy<Value = String> {
+        prop::collection::vec(0..SOUP.len(), 0..120)
+            .prop_map(|ix| ix.into_iter().map(|i| SOUP[i]).collect::<String>())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn decode_and_extract_never_panic_on_bytes(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+            let (text, _) = decode(&bytes, None);
+            let _ = extract_html(&text, None);
+            let _ = decode(&bytes, Some("gb2312"));
+        }
+
+        #[test]
+        fn extract_never_panics_on_tag_soup(html in soup(), url in "[a-z:/.0-9_-]{0,40}") {
+            let _ = extract_html(&html, Some(&url));
+            let _ = decode(html.as_bytes(), Some("big5"));
+        }
+    }
+
+    #[test]
+    fn nesting_is_walked_without_recursion() {
+        let depth = 5_000;
+        let html = format!(
+            "{}<p>新华社北京10月28日电，这是一段足够长的正文，用来测试很深的嵌套。</p>{}",
+            "<div>".repeat(depth),
+            "</div>".repeat(depth)
+        );
+        let a = extract_html(&html, None).expect("article");
+        assert!(a.body.contains("很深的嵌套"));
+    }
+
+    #[test]
+    fn promo_and_early_list_heading() {
+        let html = "<html><head><title>标题文字很长的一条新闻_某网</title></head><body>\
+            <h1>标题文字很长的一条新闻</h1><div class=\"art\">\
+            <p>快来<a href=/z>众测</a>，下载<a href=/c>客户端</a>还能获得专享福利哦！</p>\
+            <p>相关新闻：</p>\
+            <p>新华社北京10月28日电，今天发生了一件事情，人们议论纷纷，专家表示关注。</p>\
+            <p>第二段文字，继续叙述事情的经过，并且给出更多细节，说明来龙去脉。</p>\
+            </div></body></html>";
+        let a = extract_html(html, None).expect("article");
+        assert_eq!(a.title, "标题文字很长的一条新闻");
+        assert!(!a.body.contains("专享福利"), "{}", a.body);
+        assert!(a.body.contains("第二段文字"), "{}", a.body);
+    }
 }

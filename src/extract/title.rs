@@ -3,20 +3,67 @@
 use super::dom::Line;
 use super::meta::HeadInfo;
 
-/// `<title>` without the site name: the longest part between separators.
-pub fn strip_site(title: &str) -> String {
-    let parts: Vec<&str> = title
-        .split(['_', '|', '｜', '—', '–', '丨'])
+/// Parts of a `<title>` between separators (`标题_站名`, `站名 - 标题`, `标题 @ 博客 :: 站`, and
+/// `标题-栏目` where a bare hyphen sits between Chinese characters).
+pub fn title_parts(title: &str) -> Vec<String> {
+    let mut marked = String::with_capacity(title.len());
+    let chars: Vec<char> = title.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let bare_hyphen = c == '-'
+            && i > 0
+            && i + 1 < chars.len()
+            && !chars[i - 1].is_ascii()
+            && !chars[i + 1].is_ascii();
+        if bare_hyphen || matches!(c, '_' | '|' | '｜' | '—' | '–' | '丨') {
+            marked.push('\u{1}');
+        } else {
+            marked.push(c);
+        }
+    }
+    marked
+        .split('\u{1}')
         .flat_map(|p| p.split(" - "))
         .flat_map(|p| p.split(" -"))
         .flat_map(|p| p.split("--"))
+        .flat_map(|p| p.split(" @ "))
+        .flat_map(|p| p.split("::"))
         .map(str::trim)
         .filter(|p| !p.is_empty())
-        .collect();
-    parts
+        .map(str::to_string)
+        .collect()
+}
+
+/// Display width: a Chinese character weighs as two Latin letters.
+fn weight(s: &str) -> usize {
+    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+/// Drops a pager suffix: `标题(页 1)`, `标题（第2页）`.
+fn strip_pager(t: &str) -> &str {
+    let t = t.trim();
+    for (open, close) in [('(', ')'), ('（', '）')] {
+        if let Some(inner) = t.strip_suffix(close) {
+            if let Some(i) = inner.rfind(open) {
+                let tag = &inner[i + open.len_utf8()..];
+                let is_pager = tag.contains('页')
+                    && tag
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || c.is_whitespace() || "页第".contains(c));
+                if is_pager && i > 0 {
+                    return inner[..i].trim_end();
+                }
+            }
+        }
+    }
+    t
+}
+
+/// `<title>` without the site name: the weightiest part between separators.
+pub fn strip_site(title: &str) -> String {
+    title_parts(title)
         .iter()
-        .max_by_key(|p| p.chars().count())
-        .map(|p| p.to_string())
+        .max_by_key(|p| weight(p))
+        .map(|p| strip_pager(p).to_string())
         .unwrap_or_else(|| title.trim().to_string())
 }
 
@@ -31,13 +78,19 @@ fn overlap(a: &str, b: &str) -> f64 {
 
 /// The chosen headline without a site name glued on with a separator (`标题-纪检`,
 /// `站名--标题`) when the `<title>` shows the bare headline, and without private-use glyphs.
-fn reconcile(chosen: String, page_title: &str) -> String {
+fn reconcile(chosen: String, page_title: &str, full_title: &str) -> String {
     let chosen: String = chosen
         .chars()
         .filter(|c| !matches!(*c, '\u{e000}'..='\u{f8ff}'))
         .collect::<String>()
         .trim()
         .to_string();
+    // A headline the full <title> holds next to other parts already stands alone.
+    let full = full_title.trim();
+    if full != chosen && full.contains(&chosen) && full.chars().count() > chosen.chars().count() + 4
+    {
+        return chosen;
+    }
     let n = page_title.chars().count();
     if n >= 6 && chosen != page_title {
         if let Some(i) = chosen.find(page_title) {
@@ -54,7 +107,11 @@ fn reconcile(chosen: String, page_title: &str) -> String {
 
 pub fn choose(head: &HeadInfo, lines: &[Line], main: usize) -> String {
     let page_title = head.title.as_deref().map(strip_site).unwrap_or_default();
-    reconcile(choose_raw(head, lines, main, &page_title), &page_title)
+    reconcile(
+        choose_raw(head, lines, main, &page_title),
+        &page_title,
+        head.title.as_deref().unwrap_or_default(),
+    )
 }
 
 fn choose_raw(head: &HeadInfo, lines: &[Line], main: usize, page_title: &str) -> String {
@@ -63,16 +120,32 @@ fn choose_raw(head: &HeadInfo, lines: &[Line], main: usize, page_title: &str) ->
         .get(&["og:title", "twitter:title", "title", "headline"])
         .map(strip_site);
     // A heading that the <title> contains (or nearly) is the headline as printed.
-    let mut best: Option<(f64, String)> = None;
+    // The site's name is often a heading too: of the headings the title holds, the longest.
+    let parts = title_parts(&full_title);
+    let mut best: Option<(f64, usize, String)> = None;
     for h in &head.headings {
         let h = h.trim();
+        let len = h.chars().count();
+        if len < 4 && !parts.iter().any(|p| p == h) {
+            continue;
+        }
         let score =
             overlap(h, &full_title).max(og.as_deref().map(|o| overlap(h, o)).unwrap_or(0.0));
-        if score >= 0.8 && best.as_ref().is_none_or(|(s, _)| score > *s) {
-            best = Some((score, h.to_string()));
+        if score < 0.8 {
+            continue;
+        }
+        let better = best.as_ref().is_none_or(|(s, l, _)| {
+            if (score - *s).abs() < 0.05 {
+                len > *l
+            } else {
+                score > *s
+            }
+        });
+        if better {
+            best = Some((score, len, h.to_string()));
         }
     }
-    if let Some((_, h)) = best {
+    if let Some((_, _, h)) = best {
         return h;
     }
     // Old table layouts: a short line just before the body that the <title> contains.
@@ -103,20 +176,33 @@ mod tests {
     #[test]
     fn reconciles_glued_site_names() {
         assert_eq!(
-            reconcile("中华人民共和国监察法-纪检".into(), "中华人民共和国监察法"),
+            reconcile(
+                "中华人民共和国监察法-纪检".into(),
+                "中华人民共和国监察法",
+                "中华人民共和国监察法-纪检"
+            ),
             "中华人民共和国监察法"
         );
         assert_eq!(
-            reconcile("明日股市预测--最新出炉报告".into(), "最新出炉报告"),
+            reconcile("明日股市预测--最新出炉报告".into(), "最新出炉报告", ""),
             "最新出炉报告"
         );
         assert_eq!(
-            reconcile("投身外交(3)\u{e004}".into(), "投身外交(3)"),
+            reconcile("投身外交(3)\u{e004}".into(), "投身外交(3)", ""),
             "投身外交(3)"
         );
         assert_eq!(
-            reconcile("北京：新规今日正式发布".into(), "新规今日正式发布"),
+            reconcile("北京：新规今日正式发布".into(), "新规今日正式发布", ""),
             "北京：新规今日正式发布"
+        );
+        // A headline the <title> shows beside a blog and site name keeps its own underscore.
+        assert_eq!(
+            reconcile(
+                "新竹尖石_美樹營地賞楓 (2)".into(),
+                "美樹營地賞楓 (2)",
+                "新竹尖石_美樹營地賞楓 (2) @ 某人的家 :: 某博客 ::"
+            ),
+            "新竹尖石_美樹營地賞楓 (2)"
         );
     }
 
@@ -130,6 +216,13 @@ mod tests {
             ("援疆教师扎根边疆 - 人民网", "援疆教师扎根边疆"),
             ("标题文字|华夏网", "标题文字"),
             ("只有标题", "只有标题"),
+            ("中华人民共和国监察法-纪检", "中华人民共和国监察法"),
+            ("Joel on Software - 给计算机系学生的建议", "给计算机系学生的建议"),
+            (
+                "社会资本、人力资本与下岗职工的再就业(页 1) - 学术前沿 - powered by Discuz! Archiver",
+                "社会资本、人力资本与下岗职工的再就业",
+            ),
+            ("iPhone-11 发布", "iPhone-11 发布"),
         ];
         for (input, want) in cases {
             assert_eq!(strip_site(input), want);
