@@ -195,6 +195,16 @@ enum Command {
         #[arg(long)]
         fields: Option<String>,
     },
+    /// Run a file of queries (TSV: id<TAB>text, taken as plain text) single-threaded;
+    /// prints a TREC run on stdout and latency figures as one SUMMARY line on stderr.
+    Batch {
+        queries: PathBuf,
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+        /// Hits per query (at most 100).
+        #[arg(long, default_value_t = 10)]
+        k: usize,
+    },
     /// Serve the JSON API and the search page (read-only; follows new commits).
     Serve {
         #[arg(long, default_value = "index")]
@@ -544,6 +554,61 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         }
+        Command::Batch { queries, index, k } => {
+            let engine = Engine::open(&index, false)?;
+            let text = std::fs::read_to_string(&queries)
+                .with_context(|| format!("reading {}", queries.display()))?;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let mut times = Vec::new();
+            let mut failed = 0usize;
+            for (n, line) in text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+            {
+                let Some((qid, q)) = line.split_once('\t') else {
+                    eprintln!(
+                        "zhnews: {}:{}: no tab between id and query",
+                        queries.display(),
+                        n + 1
+                    );
+                    failed += 1;
+                    continue;
+                };
+                let mut req = SearchRequest::new(q);
+                req.plain = true;
+                req.collapse = false;
+                req.limit = k;
+                let started = std::time::Instant::now();
+                let resp = engine.search(&req);
+                times.push(started.elapsed().as_secs_f64() * 1000.0);
+                match resp {
+                    Ok(r) => {
+                        for (rank, h) in r.hits.iter().enumerate() {
+                            writeln!(out, "{qid} Q0 {} {} {:.4} zhnews", h.id, rank + 1, h.score)?;
+                        }
+                    }
+                    Err(e) => {
+                        eprintln!("zhnews: query {qid}: {e}");
+                        failed += 1;
+                    }
+                }
+            }
+            out.flush()?;
+            times.sort_by(|a, b| a.total_cmp(b));
+            let pct = |p: f64| {
+                times
+                    .get(((times.len() as f64 - 1.0) * p).round() as usize)
+                    .copied()
+                    .unwrap_or(0.0)
+            };
+            let mean = times.iter().sum::<f64>() / times.len().max(1) as f64;
+            eprintln!(
+                "SUMMARY {}",
+                serde_json::json!({"queries": times.len(), "failed": failed, "q_mean_ms": mean, "q_p50_ms": pct(0.5), "q_p95_ms": pct(0.95), "q_p99_ms": pct(0.99)})
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Serve {
             index,
             addr,
@@ -646,8 +711,24 @@ fn cmd_index(
     if json {
         println!("{}", serde_json::to_string(&summary)?);
     } else {
-        for s in &summary.skipped {
+        // A crawl can hold thousands of bad records: show a few, count the rest by reason.
+        const SHOWN: usize = 20;
+        for s in summary.skipped.iter().take(SHOWN) {
             eprintln!("skipped {}: {}", s.origin, s.reason);
+        }
+        if summary.skipped.len() > SHOWN {
+            let mut reasons: std::collections::BTreeMap<&str, usize> =
+                std::collections::BTreeMap::new();
+            for s in &summary.skipped[SHOWN..] {
+                *reasons.entry(s.reason.as_str()).or_default() += 1;
+            }
+            eprintln!(
+                "… and {} more (--json lists all):",
+                summary.skipped.len() - SHOWN
+            );
+            for (reason, n) in reasons.iter().take(SHOWN) {
+                eprintln!("  {n} × {reason}");
+            }
         }
         println!(
             "read {}, added {}, updated {}, unchanged {}, duplicate ids {}, reprints {}, skipped {} in {:.2}s ({:.0} records/s); index {} holds {} documents{}",

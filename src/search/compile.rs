@@ -20,6 +20,10 @@ use crate::index::Fields;
 pub const TITLE_BOOST: f32 = 2.0;
 /// The exact view adds to the score but should not outweigh the words.
 pub const EXACT_BOOST: f32 = 0.5;
+/// Weight of the bigrams of a long unquoted string.
+pub const NGRAM_BOOST: f32 = 0.25;
+/// From this many characters an unquoted string is "long" (a headline, a sentence).
+pub const LONG_TERM_CHARS: usize = 6;
 
 pub struct Compiler<'a> {
     pub fields: &'a Fields,
@@ -114,19 +118,39 @@ impl Compiler<'_> {
                 let words: Vec<String> =
                     dedup(self.words.words(text).into_iter().map(|t| t.text).collect());
                 let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+                // Bigram overlap only adds to the score; it never makes a match on its own.
+                let mut scoring: Vec<Box<dyn Query>> = Vec::new();
                 for (word_field, exact_field, b) in self.text_fields(*field) {
                     if !words.is_empty() {
-                        // Long unquoted strings (a headline) need most of their words, not all.
+                        // Long unquoted strings (a headline) need half of their words, not all:
+                        // on the headline→article set, requiring 3/4 left 31 of 302 queries
+                        // with no hits (MRR@10 0.624 vs 0.669 at 1/2).
                         let n = words.len();
-                        let required = if n >= 4 { (n * 3).div_ceil(4) } else { n };
+                        let required = if n >= 4 { n.div_ceil(2) } else { n };
                         let clauses = words.iter().map(|w| term_query(word_field, w)).collect();
                         let q =
                             BooleanQuery::union_with_minimum_required_clauses(clauses, required);
                         alternatives.push(boost(Box::new(q), b));
                     }
                     alternatives.push(boost(self.exact(exact_field, text, 0), b * EXACT_BOOST));
+                    if text.chars().count() >= LONG_TERM_CHARS {
+                        // Long strings also score by their shared bigrams (what n-gram engines
+                        // rank by): MRR@10 0.669 → 0.688 on the headline set.
+                        let grams: Vec<Box<dyn Query>> =
+                            dedup(exact_terms(text).into_iter().map(|(_, t)| t).collect())
+                                .iter()
+                                .map(|t| term_query(exact_field, t))
+                                .collect();
+                        scoring.push(boost(Box::new(BooleanQuery::union(grams)), b * NGRAM_BOOST));
+                    }
                 }
-                any_of(alternatives)
+                if scoring.is_empty() {
+                    any_of(alternatives)
+                } else {
+                    let mut clauses = vec![(Occur::Must, any_of(alternatives))];
+                    clauses.extend(scoring.into_iter().map(|q| (Occur::Should, q)));
+                    Box::new(BooleanQuery::new(clauses))
+                }
             }
             Node::Phrase { field, text, slop } => any_of(
                 self.text_fields(*field)

@@ -46,6 +46,8 @@ pub struct SearchRequest {
     /// Show one hit per reprint group (its earliest copy).
     pub collapse: bool,
     pub facets: bool,
+    /// Take the query as plain text (no operators).
+    pub plain: bool,
 }
 
 impl SearchRequest {
@@ -61,6 +63,7 @@ impl SearchRequest {
             sort: Sort::Relevance,
             collapse: true,
             facets: false,
+            plain: false,
         }
     }
 }
@@ -183,13 +186,28 @@ impl Engine {
         to: Option<NaiveDate>,
         source: Option<&str>,
     ) -> Result<(Box<dyn Query>, query::Node)> {
+        self.compile_with(query, false, from, to, source)
+    }
+
+    fn compile_with(
+        &self,
+        query: &str,
+        plain: bool,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        source: Option<&str>,
+    ) -> Result<(Box<dyn Query>, query::Node)> {
         if query.len() > MAX_QUERY_BYTES {
             return Err(Error::BadQuery(format!(
                 "query is {} bytes; at most {MAX_QUERY_BYTES}",
                 query.len()
             )));
         }
-        let node = query::parse(query)?;
+        let node = if plain {
+            query::plain(query)?
+        } else {
+            query::parse(query)?
+        };
         let compiler = Compiler {
             fields: &self.open.fields,
             words: &self.words,
@@ -234,7 +252,13 @@ impl Engine {
                 req.limit
             )));
         }
-        let (query, node) = self.compile(&req.query, req.from, req.to, req.source.as_deref())?;
+        let (query, node) = self.compile_with(
+            &req.query,
+            req.plain,
+            req.from,
+            req.to,
+            req.source.as_deref(),
+        )?;
         let after = match &req.cursor {
             Some(c) if !c.is_empty() => Some(cursor::decode(c, req.sort)?),
             _ => None,

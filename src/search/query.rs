@@ -287,6 +287,29 @@ pub fn parse(input: &str) -> Result<Node> {
     Ok(node)
 }
 
+/// Text taken as it is, with no operators: whitespace-separated terms, all required.
+/// For bots and evaluation, where a headline's brackets or dashes mean nothing.
+pub fn plain(input: &str) -> Result<Node> {
+    let terms: Vec<Node> = input
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .map(|w| Node::Term {
+            field: TextField::Any,
+            text: w.to_string(),
+        })
+        .collect();
+    match terms.len() {
+        0 => Err(Error::BadQuery(
+            "query has no letters, digits or characters".into(),
+        )),
+        1 => Ok(terms.into_iter().next().unwrap_or(Node::And(Vec::new()))),
+        n if n > MAX_CLAUSES => Err(Error::BadQuery(format!(
+            "too many terms ({n}; at most {MAX_CLAUSES})"
+        ))),
+        _ => Ok(Node::And(terms)),
+    }
+}
+
 fn has_positive(n: &Node) -> bool {
     match n {
         Node::Not(_) => false,
