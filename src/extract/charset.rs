@@ -25,6 +25,10 @@ pub fn decode(bytes: &[u8], http_charset: Option<&str>) -> (String, &'static Enc
             return (text.into_owned(), enc);
         }
     }
+    if declared == Some(UTF_8) && mostly_utf8(bytes) {
+        // A UTF-8 page with a few broken bytes: keep the rest rather than guess again.
+        return (String::from_utf8_lossy(bytes).into_owned(), UTF_8);
+    }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
     // Chinese news first: a tie between GBK and Big5 should go to GBK.
@@ -43,6 +47,18 @@ pub fn decode(bytes: &[u8], http_charset: Option<&str>) -> (String, &'static Enc
     };
     let (text, _) = enc.decode_without_bom_handling(bytes);
     (text.into_owned(), enc)
+}
+
+/// A handful of broken sequences, or at most one per 1,000 bytes.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let mut errors = 0usize;
+    let mut rest = bytes;
+    while let Err(e) = std::str::from_utf8(rest) {
+        errors += 1;
+        let skip = e.valid_up_to() + e.error_len().unwrap_or(rest.len() - e.valid_up_to()).max(1);
+        rest = &rest[skip.min(rest.len())..];
+    }
+    errors <= 8 || errors * 1000 <= bytes.len()
 }
 
 fn label_to_encoding(label: &str) -> Option<&'static Encoding> {
@@ -139,6 +155,18 @@ mod tests {
         let mut bom = vec![0xEF, 0xBB, 0xBF];
         bom.extend_from_slice("新闻".as_bytes());
         assert_eq!(decode(&bom, Some("gbk")).0, "新闻");
+    }
+
+    #[test]
+    fn declared_utf8_with_broken_bytes_keeps_the_text() {
+        let mut bytes = "<meta charset=\"utf-8\"><p>新闻正文，测试。"
+            .as_bytes()
+            .to_vec();
+        bytes.extend_from_slice(&[0xFF, 0xFE]);
+        bytes.extend_from_slice("后面的正文。".repeat(200).as_bytes());
+        let (text, enc) = decode(&bytes, None);
+        assert_eq!(enc, UTF_8);
+        assert!(text.contains("新闻正文") && text.contains("后面的正文"));
     }
 
     #[test]

@@ -30,13 +30,40 @@ pub fn extract(item: &Item) -> Result<Article> {
     }
 }
 
+/// Pages with more tags than this are refused (see `extract_page`).
+pub const MAX_TAGS: usize = 60_000;
+
+/// Control bytes (other than tab, newline, carriage return, form feed and escape) are rare
+/// in text in any charset and common in binary files.
+fn looks_binary(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(64 * 1024)];
+    let control = head
+        .iter()
+        .filter(|b| matches!(**b, 0x00..=0x08 | 0x0B | 0x0E..=0x1A | 0x1C..=0x1F))
+        .count();
+    control * 100 > head.len()
+}
+
+fn memchr_count(bytes: &[u8], b: u8) -> usize {
+    bytes.iter().filter(|x| **x == b).count()
+}
+
 /// Extracts an article from a crawled page.
 pub fn extract_page(page: &RawPage) -> Result<Article> {
     let (text, _) = decode(&page.bytes, page.http_charset.as_deref());
-    if text.contains('\u{0}') && text.chars().filter(|c| *c == '\u{0}').count() * 10 > text.len() {
+    if looks_binary(&page.bytes) {
         return Err(Error::bad_input(
             &page.origin,
             "binary data, not an HTML page",
+        ));
+    }
+    // The HTML parser slows quadratically on pathological nesting; no article page has
+    // anywhere near this many tags.
+    let tags = memchr_count(text.as_bytes(), b'<');
+    if tags > MAX_TAGS {
+        return Err(Error::bad_input(
+            &page.origin,
+            format!("{tags} tags, over the cap of {MAX_TAGS} (not an article page)"),
         ));
     }
     extract_html(&text, page.url.as_deref())
