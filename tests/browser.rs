@@ -6,7 +6,6 @@ mod common;
 use std::process::Command;
 
 use common::*;
-use zhnews::serve::ServeOptions;
 
 fn chromium() -> Option<&'static str> {
     ["chromium", "chromium-browser", "google-chrome"]
@@ -26,23 +25,8 @@ fn the_page_renders_highlighted_hits_for_a_chinese_query() {
         return;
     };
     let (_d, engine, _) = corpus_engine();
-    let rt = tokio::runtime::Runtime::new().expect("rt");
-    let (tx, rx) = std::sync::mpsc::channel();
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = std::thread::spawn(move || {
-        rt.block_on(zhnews::serve::serve(
-            engine,
-            "127.0.0.1:0".parse().expect("addr"),
-            ServeOptions::default(),
-            move |a| {
-                let _ = tx.send(a);
-            },
-            async move {
-                let _ = stop_rx.await;
-            },
-        ))
-    });
-    let addr = rx.recv().expect("bound");
+    let server = TestServer::start(engine);
+    let addr = server.addr;
     let profile = tempfile::tempdir().expect("profile");
     let url = format!("http://{addr}/#/search?q=%E6%8F%B4%E7%96%86%20%E6%95%99%E8%82%B2");
     let out = Command::new(browser)
@@ -57,8 +41,7 @@ fn the_page_renders_highlighted_hits_for_a_chinese_query() {
         .args(["--dump-dom", &url])
         .output()
         .expect("chromium runs");
-    let _ = stop_tx.send(());
-    server.join().expect("server thread").expect("server");
+    server.stop();
     let dom = String::from_utf8_lossy(&out.stdout);
     assert!(
         dom.contains("class=\"hit"),

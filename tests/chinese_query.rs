@@ -224,13 +224,9 @@ fn user_dictionary_is_recorded_with_the_index() {
 
 #[test]
 fn exact_strings_match_a_substring_scan_on_news_text() {
-    let Some(dir) = shared_data("news-text") else {
+    let Some(text) = news_text() else {
         return;
     };
-    let text =
-        zstd::decode_all(std::fs::File::open(dir.join("xwlb-2012-2026.jsonl.zst")).expect("open"))
-            .expect("zstd");
-    let text = String::from_utf8(text).expect("utf8");
     let lines: Vec<&str> = text.lines().take(1500).collect();
     let tmp = tempfile::tempdir().expect("tmp");
     let input = tmp.path().join("s.jsonl");

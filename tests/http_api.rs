@@ -147,23 +147,8 @@ fn every_route_is_in_the_openapi_description() {
 #[test]
 fn a_real_server_answers_over_tcp() {
     let (_d, engine, _) = corpus_engine();
-    let rt = tokio::runtime::Runtime::new().expect("rt");
-    let (tx, rx) = std::sync::mpsc::channel();
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let handle = std::thread::spawn(move || {
-        rt.block_on(zhnews::serve::serve(
-            engine,
-            "127.0.0.1:0".parse().expect("addr"),
-            ServeOptions::default(),
-            move |a| {
-                let _ = tx.send(a);
-            },
-            async move {
-                let _ = stop_rx.await;
-            },
-        ))
-    });
-    let addr = rx.recv().expect("bound");
+    let server = TestServer::start(engine);
+    let addr = server.addr;
     let body: serde_json::Value = ureq::get(&format!(
         "http://{addr}/api/search?q=%E8%84%B1%E8%B4%AB%E6%94%BB%E5%9D%9A"
     ))
@@ -175,8 +160,7 @@ fn a_real_server_answers_over_tcp() {
     .and_then(|t| serde_json::from_str(&t).ok())
     .expect("json");
     assert!(body["total"].as_u64().unwrap_or(0) >= 4, "{body}");
-    let _ = stop_tx.send(());
-    handle.join().expect("server thread").expect("server");
+    server.stop();
 }
 
 #[tokio::test]

@@ -232,12 +232,9 @@ fn warc_and_compressed_inputs_are_read() {
 
 #[test]
 fn news_text_sample_indexes_and_searches() {
-    let Some(dir) = shared_data("news-text") else {
+    let Some(text) = news_text() else {
         return;
     };
-    let src = dir.join("xwlb-2012-2026.jsonl.zst");
-    let text = zstd::decode_all(std::fs::File::open(&src).expect("open")).expect("decompress");
-    let text = String::from_utf8(text).expect("utf8");
     let sample: Vec<&str> = text.lines().take(2000).collect();
     let tmp = tempfile::tempdir().expect("tmp");
     let input = tmp.path().join("sample.jsonl");

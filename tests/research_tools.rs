@@ -203,13 +203,9 @@ fn facets_count_sources_and_years() {
 
 #[test]
 fn reprints_of_perturbed_real_articles_are_grouped() {
-    let Some(dir) = shared_data("news-text") else {
+    let Some(text) = news_text() else {
         return;
     };
-    let text =
-        zstd::decode_all(std::fs::File::open(dir.join("xwlb-2012-2026.jsonl.zst")).expect("open"))
-            .expect("zstd");
-    let text = String::from_utf8(text).expect("utf8");
     let mut originals = Vec::new();
     for line in text.lines().step_by(97) {
         let v: serde_json::Value = serde_json::from_str(line).expect("json");

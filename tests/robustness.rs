@@ -33,13 +33,9 @@ fn counts(ix: &std::path::Path) -> (u64, usize) {
 
 #[test]
 fn sigkill_never_loses_committed_documents() {
-    let Some(dir) = shared_data("news-text") else {
+    let Some(text) = news_text() else {
         return;
     };
-    let text =
-        zstd::decode_all(std::fs::File::open(dir.join("xwlb-2012-2026.jsonl.zst")).expect("open"))
-            .expect("zstd");
-    let text = String::from_utf8(text).expect("utf8");
     let lines: Vec<&str> = text.lines().take(20_000).collect();
     let tmp = tempfile::tempdir().expect("tmp");
     let input = tmp.path().join("in.jsonl");

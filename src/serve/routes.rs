@@ -229,6 +229,17 @@ async fn blocking<T: Send + 'static>(
     }
 }
 
+/// Runs `f` under the budget and answers with its JSON or its error.
+async fn respond<T: Serialize + Send + 'static>(
+    budget: Duration,
+    f: impl FnOnce() -> Result<T, Error> + Send + 'static,
+) -> Response {
+    match blocking(budget, f).await {
+        Ok(v) => json(&v),
+        Err(e) => from_error(e),
+    }
+}
+
 fn raw_query() -> impl Filter<Extract = (String,), Error = Infallible> + Clone {
     warp::query::raw().or(warp::any().map(String::new)).unify()
 }
@@ -261,10 +272,7 @@ pub fn routes(
                 Ok(r) => r,
                 Err(e) => return from_error(e),
             };
-            match blocking(budget, move || engine.search(&req)).await {
-                Ok(resp) => json(&resp),
-                Err(e) => from_error(e),
-            }
+            respond(budget, move || engine.search(&req)).await
         });
 
     let article = warp::path!("api" / "articles" / String)
@@ -284,12 +292,7 @@ pub fn routes(
     let stats = warp::path!("api" / "stats")
         .and(warp::get())
         .and(with.clone())
-        .then(move |engine: Engine| async move {
-            match blocking(budget, move || engine.stats()).await {
-                Ok(s) => json(&s),
-                Err(e) => from_error(e),
-            }
-        });
+        .then(move |engine: Engine| async move { respond(budget, move || engine.stats()).await });
 
     let health = warp::path!("healthz").and(warp::get()).and(with.clone()).then(move |engine: Engine| async move {
         match blocking(budget, move || engine.stats()).await {
@@ -320,10 +323,7 @@ pub fn routes(
                 Ok(p) => p,
                 Err(e) => return from_error(e),
             };
-            match blocking(budget, move || engine.related(&id, days, limit)).await {
-                Ok(r) => json(&r),
-                Err(e) => from_error(e),
-            }
+            respond(budget, move || engine.related(&id, days, limit)).await
         });
 
     let trend = warp::path!("api" / "trend")
@@ -354,14 +354,10 @@ pub fn routes(
                 Ok(p) => p,
                 Err(e) => return from_error(e),
             };
-            match blocking(budget, move || {
+            respond(budget, move || {
                 engine.trend(&queries, interval, normalize, from, to)
             })
             .await
-            {
-                Ok(t) => json(&t),
-                Err(e) => from_error(e),
-            }
         });
 
     let kwic = warp::path!("api" / "kwic")

@@ -30,6 +30,57 @@ pub fn shared_data(name: &str) -> Option<PathBuf> {
     }
 }
 
+/// The 76k-article news corpus, decompressed, or None when ../shared/data is absent.
+pub fn news_text() -> Option<String> {
+    let dir = shared_data("news-text")?;
+    let file = std::fs::File::open(dir.join("xwlb-2012-2026.jsonl.zst")).expect("open news-text");
+    Some(String::from_utf8(zstd::decode_all(file).expect("decompress news-text")).expect("utf8"))
+}
+
+/// A real `zhnews serve` on a free loopback port, stopped by `stop`.
+pub struct TestServer {
+    pub addr: std::net::SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<zhnews::Result<()>>>,
+}
+
+impl TestServer {
+    pub fn start(engine: Engine) -> TestServer {
+        let rt = tokio::runtime::Runtime::new().expect("rt");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            rt.block_on(zhnews::serve::serve(
+                engine,
+                "127.0.0.1:0".parse().expect("addr"),
+                zhnews::serve::ServeOptions::default(),
+                move |a| {
+                    let _ = tx.send(a);
+                },
+                async move {
+                    let _ = stop_rx.await;
+                },
+            ))
+        });
+        let addr = rx.recv().expect("server bound");
+        TestServer {
+            addr,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        }
+    }
+
+    /// Shuts down gracefully and reports how the server ended.
+    pub fn stop(mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            t.join().expect("server thread").expect("server");
+        }
+    }
+}
+
 pub fn index_into(dir: &Path, paths: &[PathBuf], commit_every: usize) -> IndexSummary {
     let open = create_or_open(dir, None).expect("index opens");
     let options = IndexOptions {
