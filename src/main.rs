@@ -84,6 +84,10 @@ enum Command {
         /// Indexing threads (default: all cores).
         #[arg(long)]
         threads: Option<usize>,
+        /// Don't merge segments at the end. By default a run that changed at least 1/20 of
+        /// the index, or left more than 8 segments, merges it into one (faster queries).
+        #[arg(long)]
+        no_merge: bool,
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
@@ -251,8 +255,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
             commit_every,
             user_dict,
             threads,
+            no_merge,
             json,
-        } => cmd_index(paths, index, commit_every, user_dict, threads, json),
+        } => cmd_index(
+            paths,
+            index,
+            IndexOptions {
+                commit_every: commit_every.max(1),
+                threads: threads
+                    .map(|t| t.max(1))
+                    .unwrap_or(IndexOptions::default().threads),
+                final_merge: !no_merge,
+                ..IndexOptions::default()
+            },
+            user_dict,
+            json,
+        ),
         Command::Search {
             query,
             index,
@@ -665,19 +683,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
 fn cmd_index(
     paths: Vec<PathBuf>,
     dir: PathBuf,
-    commit_every: usize,
+    options: IndexOptions,
     user_dict: Option<PathBuf>,
-    threads: Option<usize>,
     json: bool,
 ) -> Result<ExitCode> {
     let open = create_or_open(&dir, user_dict.as_deref())?;
-    let mut options = IndexOptions {
-        commit_every: commit_every.max(1),
-        ..IndexOptions::default()
-    };
-    if let Some(t) = threads {
-        options.threads = t.max(1);
-    }
     let mut indexer = Indexer::new(open, options)?;
     let stop = Arc::new(AtomicBool::new(false));
     {
@@ -731,7 +741,7 @@ fn cmd_index(
             }
         }
         println!(
-            "read {}, added {}, updated {}, unchanged {}, duplicate ids {}, reprints {}, skipped {} in {:.2}s ({:.0} records/s); index {} holds {} documents{}",
+            "read {}, added {}, updated {}, unchanged {}, duplicate ids {}, reprints {}, skipped {} in {:.2}s ({:.0} records/s{}); index {} holds {} documents{}",
             summary.read,
             summary.added,
             summary.updated,
@@ -741,6 +751,14 @@ fn cmd_index(
             summary.skipped.len(),
             summary.elapsed_s,
             summary.read as f64 / summary.elapsed_s.max(0.001),
+            if summary.segments_merged > 0 {
+                format!(
+                    "; merged {} segments in {:.2}s",
+                    summary.segments_merged, summary.merge_s
+                )
+            } else {
+                String::new()
+            },
             dir.display(),
             summary.documents,
             if summary.interrupted { " (interrupted; committed what was read)" } else { "" }

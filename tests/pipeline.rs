@@ -3,9 +3,12 @@
 mod common;
 
 use std::io::Write;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 use common::*;
-use zhnews::search::{SearchRequest, Sort};
+use zhnews::index::{create_or_open, IndexOptions, Indexer};
+use zhnews::search::{Engine, SearchRequest, Sort};
 
 #[test]
 fn demo_corpus_indexes_every_page() {
@@ -274,4 +277,43 @@ fn missing_or_foreign_index_is_a_clear_error() {
         .err()
         .expect("error");
     assert!(err.to_string().contains("not empty"), "{err}");
+}
+
+#[test]
+fn a_run_that_changes_the_index_merges_it_into_one_segment() {
+    let options = |final_merge| IndexOptions {
+        commit_every: 5,
+        threads: 2,
+        heap_bytes: 64 << 20,
+        final_merge,
+    };
+    let run = |dir: &std::path::Path, final_merge| {
+        let open = create_or_open(dir, None).expect("index opens");
+        let mut indexer = Indexer::new(open, options(final_merge)).expect("writer");
+        let s = indexer
+            .run(&[corpus()], Arc::new(AtomicBool::new(false)), &mut |_| {})
+            .expect("indexing runs");
+        drop(indexer);
+        let engine = Engine::open(dir, false).expect("engine");
+        (s, engine.stats().expect("stats"), engine)
+    };
+    // Ten commits of five pages leave several segments without the final merge …
+    let unmerged = tempfile::tempdir().expect("temp dir");
+    let (s, stats, _) = run(unmerged.path(), false);
+    assert_eq!(s.segments_merged, 0);
+    assert!(stats.segments > 1, "{} segments", stats.segments);
+    // … and one with it, every document still there and searchable.
+    let merged = tempfile::tempdir().expect("temp dir");
+    let (s, stats, engine) = run(merged.path(), true);
+    assert!(s.segments_merged > 1, "{s:?}");
+    assert_eq!(stats.segments, 1);
+    assert_eq!(stats.documents, 50);
+    let total = search(&engine, "援疆").total;
+    assert!(total > 0);
+    assert_eq!(total, search_total_unmerged(unmerged.path()));
+}
+
+fn search_total_unmerged(dir: &std::path::Path) -> u64 {
+    let engine = Engine::open(dir, false).expect("engine");
+    search(&engine, "援疆").total
 }

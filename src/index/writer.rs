@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
+use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
 use tantivy::{DateTime, IndexWriter, TantivyDocument, Term};
 
 use super::dedup::Existing;
@@ -28,6 +29,9 @@ pub struct IndexOptions {
     pub threads: usize,
     /// Memory for tantivy's in-memory segments, all threads together.
     pub heap_bytes: usize,
+    /// Merge the index into one segment at the end of a run that changed it (see
+    /// [`Indexer::run`] for when).
+    pub final_merge: bool,
 }
 
 impl Default for IndexOptions {
@@ -40,6 +44,7 @@ impl Default for IndexOptions {
             commit_every: 20_000,
             threads,
             heap_bytes: 256 << 20,
+            final_merge: true,
         }
     }
 }
@@ -75,6 +80,9 @@ pub struct IndexSummary {
     pub skipped: Vec<Skipped>,
     pub commits: u64,
     pub interrupted: bool,
+    /// Segments merged into one at the end (0: no merge).
+    pub segments_merged: usize,
+    pub merge_s: f64,
     pub elapsed_s: f64,
     pub documents: u64,
 }
@@ -82,19 +90,27 @@ pub struct IndexSummary {
 /// The writer of one index; holds tantivy's lock (and our pid file) while alive.
 pub struct Indexer {
     open: OpenIndex,
-    writer: IndexWriter,
+    /// `None` only for a moment while the final merge swaps writers.
+    writer: Option<IndexWriter>,
     options: IndexOptions,
     pid_file: PathBuf,
 }
 
 const PID_FILE: &str = "writer.pid";
 
+/// Above this many segments a run merges whatever it changed.
+pub const MAX_SEGMENTS: usize = 8;
+
+fn new_writer(open: &OpenIndex, options: &IndexOptions) -> tantivy::Result<IndexWriter> {
+    let threads = options.threads.max(1);
+    let heap = options.heap_bytes.max((threads * 16) << 20);
+    open.index.writer_with_num_threads(threads, heap)
+}
+
 impl Indexer {
     pub fn new(open: OpenIndex, options: IndexOptions) -> Result<Indexer> {
-        let threads = options.threads.max(1);
-        let heap = options.heap_bytes.max((threads * 16) << 20);
         let pid_file = open.dir.join(PID_FILE);
-        let writer = match open.index.writer_with_num_threads(threads, heap) {
+        let writer = match new_writer(&open, &options) {
             Ok(w) => w,
             Err(tantivy::TantivyError::LockFailure(..)) => {
                 let holder =
@@ -114,7 +130,7 @@ impl Indexer {
         std::fs::write(&pid_file, me).map_err(|e| Error::io(&pid_file, e))?;
         Ok(Indexer {
             open,
-            writer,
+            writer: Some(writer),
             options,
             pid_file,
         })
@@ -169,8 +185,8 @@ impl Indexer {
                     continue;
                 }
                 Some(_) => {
-                    self.writer
-                        .delete_term(Term::from_field_u64(self.open.fields.id_hash, key));
+                    let term = Term::from_field_u64(self.open.fields.id_hash, key);
+                    self.writer()?.delete_term(term);
                     summary.updated += 1;
                 }
                 None => summary.added += 1,
@@ -181,11 +197,11 @@ impl Indexer {
             if is_copy {
                 summary.reprints += 1;
             }
-            self.writer
-                .add_document(self.document(&article, key, content, group, &fp))?;
+            let doc = self.document(&article, key, content, group, &fp);
+            self.writer()?.add_document(doc)?;
             pending += 1;
             if pending >= self.options.commit_every {
-                self.writer.commit()?;
+                self.writer()?.commit()?;
                 summary.commits += 1;
                 pending = 0;
             }
@@ -203,8 +219,14 @@ impl Indexer {
         }
         summary.interrupted = stop.load(Ordering::SeqCst);
         if pending > 0 || summary.commits == 0 {
-            self.writer.commit()?;
+            self.writer()?.commit()?;
             summary.commits += 1;
+        }
+        let changed = summary.added + summary.updated;
+        if self.options.final_merge && !summary.interrupted && changed > 0 {
+            let merge_started = Instant::now();
+            summary.segments_merged = self.merge_if_worth_it(changed)?;
+            summary.merge_s = merge_started.elapsed().as_secs_f64();
         }
         reader.reload()?;
         summary.documents = reader.searcher().num_docs();
@@ -260,8 +282,53 @@ impl Indexer {
 
     /// Commits what is pending; used on SIGINT/SIGTERM by callers that stop early.
     pub fn commit(&mut self) -> Result<()> {
-        self.writer.commit()?;
+        self.writer()?.commit()?;
         Ok(())
+    }
+
+    fn writer(&mut self) -> Result<&mut IndexWriter> {
+        self.writer
+            .as_mut()
+            .ok_or_else(|| Error::Internal("index writer is gone after a failed merge".into()))
+    }
+
+    /// Merges every segment into one when this run changed at least 1/20 of the index or
+    /// left more than [`MAX_SEGMENTS`] segments. A query pays a term lookup per segment and
+    /// term: on the 76k corpus, 8 segments → 1 took 2-word queries from p50 1.23 ms to
+    /// 0.64 ms and the index from 357 MB to 321 MB, for an 11 s merge after a 55 s ingest.
+    /// Small incremental runs leave merging to tantivy's background policy.
+    fn merge_if_worth_it(&mut self, changed: u64) -> Result<usize> {
+        let segments = self.open.index.searchable_segment_ids()?;
+        let documents: u64 = self
+            .open
+            .index
+            .searchable_segment_metas()?
+            .iter()
+            .map(|m| u64::from(m.num_docs()))
+            .sum();
+        if segments.len() < 2 || (changed * 20 < documents && segments.len() <= MAX_SEGMENTS) {
+            return Ok(0);
+        }
+        // Background merges may hold some of the segments: let them finish first. That
+        // needs the writer itself, so the lock is dropped for a moment and taken again.
+        if let Some(writer) = self.writer.take() {
+            writer.wait_merging_threads()?;
+        }
+        let before = segments.len();
+        let mut writer = match new_writer(&self.open, &self.options) {
+            Ok(w) => w,
+            // Another writer took the index in that moment: our commit stands, skip the merge.
+            Err(tantivy::TantivyError::LockFailure(..)) => return Ok(0),
+            Err(e) => return Err(e.into()),
+        };
+        writer.set_merge_policy(Box::new(NoMergePolicy));
+        let segments = self.open.index.searchable_segment_ids()?;
+        if segments.len() >= 2 {
+            writer.merge(&segments).wait()?;
+        }
+        writer.set_merge_policy(Box::new(LogMergePolicy::default()));
+        self.writer = Some(writer);
+        Ok(before)
     }
 
     pub fn dir(&self) -> &Path {

@@ -87,6 +87,7 @@ pub fn index_into(dir: &Path, paths: &[PathBuf], commit_every: usize) -> IndexSu
         commit_every,
         threads: 2,
         heap_bytes: 64 << 20,
+        final_merge: true,
     };
     let mut indexer = Indexer::new(open, options).expect("writer");
     indexer
