@@ -121,6 +121,10 @@ enum Command {
         /// Counts by source and year.
         #[arg(long)]
         facets: bool,
+        /// When every-term matching fills less than a page, add hits that match only some
+        /// of the words (marked partial; plain word queries only).
+        #[arg(long)]
+        partial: bool,
         #[arg(long)]
         json: bool,
     },
@@ -283,6 +287,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             sort,
             no_collapse,
             facets,
+            partial,
             json,
         } => {
             let engine = Engine::open(&index, false)?;
@@ -299,6 +304,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             req.collapse = !no_collapse;
             req.facets = facets;
+            req.partial = partial;
             let resp = engine.search(&req)?;
             let mut out = std::io::stdout().lock();
             if json {
@@ -595,7 +601,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 };
                 let mut req = SearchRequest::new(q);
                 req.plain = true;
+                req.partial = true;
                 req.collapse = false;
+                // Like the peers: ids and scores only.
+                req.ids_only = true;
                 req.limit = k;
                 let started = std::time::Instant::now();
                 let resp = engine.search(&req);

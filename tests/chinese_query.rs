@@ -323,3 +323,58 @@ fn exact_strings_match_a_substring_scan_on_all_of_news_text() {
         docs.len()
     );
 }
+
+#[test]
+fn partial_matches_top_up_a_short_first_page_after_every_term_matches() {
+    let (_d, e) = engine_with(&[
+        (
+            "p1",
+            "长江 防汛",
+            "长江流域进入主汛期，防汛工作全面展开。",
+            "2021-07-01",
+        ),
+        (
+            "p2",
+            "长江 航运",
+            "长江航运繁忙，货运量创新高。",
+            "2021-07-02",
+        ),
+        ("p3", "黄河 防汛", "黄河中游防汛形势严峻。", "2021-07-03"),
+        ("p4", "秋粮 收购", "各地秋粮收购有序推进。", "2021-10-01"),
+    ]);
+    let mut req = SearchRequest::new("长江 防汛");
+    req.limit = 10;
+    let strict = e.search(&req).expect("search");
+    assert_eq!(strict.total, 1);
+    assert_eq!(strict.hits.len(), 1);
+    req.partial = true;
+    let topped = e.search(&req).expect("search");
+    // `total` still counts every-term matches; the rest follow, marked, never unrelated.
+    assert_eq!(topped.total, 1);
+    let got: Vec<(&str, bool)> = topped
+        .hits
+        .iter()
+        .map(|h| (h.id.as_str(), h.partial))
+        .collect();
+    assert_eq!(got[0], ("p1", false));
+    let mut rest: Vec<&str> = got[1..]
+        .iter()
+        .map(|(id, p)| {
+            assert!(p, "{id} should be marked partial");
+            *id
+        })
+        .collect();
+    rest.sort();
+    assert_eq!(rest, vec!["p2", "p3"]);
+    assert!(topped.next_cursor.is_none());
+    // Operators and fields are taken at their word: no partial matches for them.
+    let mut req = SearchRequest::new("长江 -航运 防汛");
+    req.partial = true;
+    assert_eq!(e.search(&req).expect("search").hits.len(), 1);
+    // A full first page is not topped up.
+    let mut req = SearchRequest::new("防汛");
+    req.partial = true;
+    req.limit = 2;
+    let page = e.search(&req).expect("search");
+    assert!(page.hits.iter().all(|h| !h.partial));
+}

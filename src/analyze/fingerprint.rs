@@ -13,12 +13,19 @@ const SHINGLE: usize = 5;
 /// Texts shorter than this (in counted characters) are only matched exactly: a few
 /// shingles say too little.
 pub const MIN_CHARS_FOR_NEAR: usize = 40;
+/// Texts shorter than this are never reprints: an empty or one-line body (a video item, a
+/// title-only record) says nothing about the story. Without this, 30,400 title-only QBQTC
+/// records all fell into one group.
+pub const MIN_CHARS_FOR_EXACT: usize = 20;
+/// The `exact` hash of a text too short to compare.
+pub const NO_TEXT: u64 = 0;
 /// Estimated Jaccard similarity at or above which two texts are the same story.
 pub const SAME_STORY: f64 = 0.5;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fingerprint {
-    /// Hash of all counted characters; equal for exact reprints.
+    /// Hash of all counted characters; equal for exact reprints. [`NO_TEXT`] when the
+    /// text is too short to compare.
     pub exact: u64,
     /// Empty when the text is too short for near-duplicate matching.
     pub minhash: Vec<u32>,
@@ -38,9 +45,19 @@ pub fn fingerprint(text: &str) -> Fingerprint {
         .map(normalize_char)
         .filter(|c| c.is_alphanumeric())
         .collect();
+    if chars.len() < MIN_CHARS_FOR_EXACT {
+        return Fingerprint {
+            exact: NO_TEXT,
+            minhash: Vec::new(),
+        };
+    }
     let mut exact = 0xcbf2_9ce4_8422_2325u64;
     for c in &chars {
         exact = mix(exact ^ *c as u64);
+    }
+    // Keep NO_TEXT for "too short".
+    if exact == NO_TEXT {
+        exact = 1;
     }
     if chars.len() < MIN_CHARS_FOR_NEAR {
         return Fingerprint {
@@ -129,5 +146,12 @@ mod tests {
             禁捕退捕工作扎实推进，水生生物多样性逐步恢复，沿岸城市加快建设绿色发展示范区，推动高质量发展。");
         assert!(similarity(&a.minhash, &c.minhash) < 0.2);
         assert_eq!(from_bytes(&to_bytes(&a.minhash)), a.minhash);
+    }
+
+    #[test]
+    fn empty_and_short_texts_are_never_compared() {
+        assert_eq!(fingerprint("").exact, NO_TEXT);
+        assert_eq!(fingerprint("视频：国内联播快讯").exact, NO_TEXT);
+        assert_ne!(fingerprint(STORY).exact, NO_TEXT);
     }
 }

@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use tantivy::Searcher;
 
 use super::schema::{CONTENT_HASH, GROUP, ID_HASH, MINHASH, TEXT_HASH};
-use crate::analyze::fingerprint::{band_keys, from_bytes, similarity, Fingerprint, SAME_STORY};
+use crate::analyze::fingerprint::{
+    band_keys, from_bytes, similarity, Fingerprint, NO_TEXT, SAME_STORY,
+};
 use crate::error::{Error, Result};
 
 /// How many candidates of one band are compared; a band shared by very many texts
@@ -66,7 +68,9 @@ impl Existing {
 
 impl Reprints {
     fn insert(&mut self, text_hash: u64, minhash: &[u32], group: u64) {
-        self.exact.entry(text_hash).or_insert(group);
+        if text_hash != NO_TEXT {
+            self.exact.entry(text_hash).or_insert(group);
+        }
         if minhash.is_empty() {
             return;
         }
@@ -80,11 +84,14 @@ impl Reprints {
     /// The group of an article: an earlier copy's, or a new one named by `own_id`.
     /// Returns the group and whether a copy was found.
     pub fn assign(&mut self, own_id: u64, fp: &Fingerprint) -> (u64, bool) {
-        let found = self
-            .exact
-            .get(&fp.exact)
-            .copied()
-            .or_else(|| self.near(&fp.minhash));
+        let found = if fp.exact == NO_TEXT {
+            None
+        } else {
+            self.exact
+                .get(&fp.exact)
+                .copied()
+                .or_else(|| self.near(&fp.minhash))
+        };
         let group = found.unwrap_or(own_id);
         self.insert(fp.exact, &fp.minhash, group);
         (group, found.is_some())
@@ -108,5 +115,21 @@ impl Reprints {
             }
         }
         best.map(|(_, g)| g)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::fingerprint::fingerprint;
+
+    #[test]
+    fn short_texts_stay_in_their_own_groups() {
+        let mut r = Reprints::default();
+        assert_eq!(r.assign(1, &fingerprint("")), (1, false));
+        assert_eq!(r.assign(2, &fingerprint("")), (2, false));
+        let story = "国务院新闻办公室今日举行发布会，介绍今年以来农业生产和粮食安全工作进展，有关负责人回答记者提问。";
+        assert_eq!(r.assign(3, &fingerprint(story)), (3, false));
+        assert_eq!(r.assign(4, &fingerprint(story)), (3, true));
     }
 }

@@ -112,6 +112,24 @@ impl Compiler<'_> {
         }
     }
 
+    /// Any word or bigram of `text` in title or body: the partial matches that fill a
+    /// page when every-term matching finds too few (what ranked-retrieval engines
+    /// return for every query).
+    pub fn relaxed(&self, text: &str) -> Box<dyn Query> {
+        let words = dedup(self.words.words(text).into_iter().map(|t| t.text).collect());
+        let grams = dedup(exact_terms(text).into_iter().map(|(_, t)| t).collect());
+        let mut any = Vec::new();
+        for (word_field, exact_field, b) in self.text_fields(TextField::Any) {
+            any.extend(words.iter().map(|w| boost(term_query(word_field, w), b)));
+            any.extend(
+                grams
+                    .iter()
+                    .map(|g| boost(term_query(exact_field, g), b * NGRAM_BOOST)),
+            );
+        }
+        any_of(any)
+    }
+
     pub fn compile(&self, node: &Node) -> Box<dyn Query> {
         match node {
             Node::Term { field, text } => {

@@ -16,7 +16,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use tantivy::collector::DocSetCollector;
+use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
@@ -28,7 +28,8 @@ use compile::Compiler;
 use crate::analyze::{normalize::normalize, WordsTokenizer};
 use crate::article::{beijing, Article};
 use crate::error::{Error, Result};
-use crate::index::{open_existing, schema::id_hash, OpenIndex};
+use crate::index::schema::{id_hash, GROUP, ID_HASH};
+use crate::index::{open_existing, OpenIndex};
 
 pub const MAX_LIMIT: usize = 100;
 pub const MAX_QUERY_BYTES: usize = 1024;
@@ -48,6 +49,12 @@ pub struct SearchRequest {
     pub facets: bool,
     /// Take the query as plain text (no operators).
     pub plain: bool,
+    /// When every-term matching fills less than the first page, add hits that match only
+    /// some of the words (marked `partial`), ranked by relevance.
+    pub partial: bool,
+    /// Hits carry only id and score, read from fast columns without touching the stored
+    /// text (batch runs that want a ranking, as the peer engines report it).
+    pub ids_only: bool,
 }
 
 impl SearchRequest {
@@ -64,6 +71,8 @@ impl SearchRequest {
             collapse: true,
             facets: false,
             plain: false,
+            partial: false,
+            ids_only: false,
         }
     }
 }
@@ -89,6 +98,9 @@ pub struct Hit {
     pub snippet: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub copies: Option<Copies>,
+    /// Matches only some of the query's words (see [`SearchRequest::partial`]).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
     #[serde(skip)]
     pub fragments: snippet::Fragments,
 }
@@ -214,6 +226,26 @@ impl Engine {
         };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> =
             vec![(Occur::Must, compiler.compile(&node))];
+        clauses.extend(self.filters(from, to, source)?);
+        let q: Box<dyn Query> = if clauses.len() == 1 {
+            clauses
+                .pop()
+                .map(|(_, q)| q)
+                .unwrap_or_else(|| Box::new(tantivy::query::EmptyQuery))
+        } else {
+            Box::new(BooleanQuery::new(clauses))
+        };
+        Ok((q, node))
+    }
+
+    /// The request's date and source filters as required clauses.
+    fn filters(
+        &self,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        source: Option<&str>,
+    ) -> Result<Vec<(Occur, Box<dyn Query>)>> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if from.is_some() || to.is_some() {
             if let (Some(f), Some(t)) = (from, to) {
                 if f > t {
@@ -234,15 +266,64 @@ impl Engine {
                 )),
             ));
         }
-        let q: Box<dyn Query> = if clauses.len() == 1 {
-            clauses
-                .pop()
-                .map(|(_, q)| q)
-                .unwrap_or_else(|| Box::new(tantivy::query::EmptyQuery))
+        Ok(clauses)
+    }
+
+    /// Hits matching some of `words`, best first, skipping `shown` groups.
+    fn partial_matches(
+        &self,
+        searcher: &Searcher,
+        req: &SearchRequest,
+        words: &[String],
+        shown: &[Entry],
+        wanted: usize,
+    ) -> Result<Vec<Entry>> {
+        let compiler = Compiler {
+            fields: &self.open.fields,
+            words: &self.words,
+        };
+        let relaxed = compiler.relaxed(&words.join(" "));
+        let filters = self.filters(req.from, req.to, req.source.as_deref())?;
+        // Alone, the union of term queries runs block-max WAND under TopDocs: a headline's
+        // 80 terms cost about what the every-term query does.
+        let query: Box<dyn Query> = if filters.is_empty() {
+            relaxed
         } else {
+            let mut clauses = vec![(Occur::Must, relaxed)];
+            clauses.extend(filters);
             Box::new(BooleanQuery::new(clauses))
         };
-        Ok((q, node))
+        // Copies of one story take several places; ask for enough to fill the page.
+        let limit = shown.len() + 2 * wanted;
+        let top = searcher.search(&*query, &TopDocs::with_limit(limit).order_by_score())?;
+        let mut seen: std::collections::HashSet<u64> = shown.iter().map(|e| e.group).collect();
+        let mut out = Vec::with_capacity(wanted);
+        for (score, address) in top {
+            let ff = searcher.segment_reader(address.segment_ord).fast_fields();
+            let id = ff.u64(ID_HASH)?.first(address.doc_id).unwrap_or(0);
+            let group = if req.collapse {
+                ff.u64(GROUP)?.first(address.doc_id).unwrap_or(id)
+            } else {
+                id
+            };
+            if seen.insert(group) {
+                out.push(Entry {
+                    sort: collect::SortKey {
+                        key: score as f64,
+                        id,
+                    },
+                    score,
+                    group,
+                    address,
+                });
+            }
+            if out.len() == wanted {
+                break;
+            }
+        }
+        // Equal scores in id order, as everywhere else.
+        out.sort_by(|a, b| a.sort.order(&b.sort));
+        Ok(out)
     }
 
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
@@ -281,8 +362,25 @@ impl Engine {
             None
         };
         let mut hits = Vec::with_capacity(page.len());
-        for e in page {
-            hits.push(self.hit(&searcher, e, &terms, req.collapse)?);
+        for e in &page {
+            hits.push(self.hit_or_id(&searcher, e, &terms, req)?);
+        }
+        // Partial matches only top up a short first page ranked by relevance; the
+        // every-term matches stay first and `total` counts only them.
+        let words = node.plain_words().filter(|_| {
+            req.partial
+                && req.sort == Sort::Relevance
+                && after.is_none()
+                && req.offset == 0
+                && hits.len() < req.limit
+        });
+        if let Some(words) = words {
+            let wanted = req.limit - hits.len();
+            for e in self.partial_matches(&searcher, req, &words, &matches.top, wanted)? {
+                let mut hit = self.hit_or_id(&searcher, &e, &terms, req)?;
+                hit.partial = true;
+                hits.push(hit);
+            }
         }
         let facets = req.facets.then(|| {
             let mut source: Vec<FacetCount> = matches
@@ -311,6 +409,42 @@ impl Engine {
             hits,
             next_cursor,
             facets,
+        })
+    }
+
+    fn hit_or_id(
+        &self,
+        searcher: &Searcher,
+        e: &Entry,
+        terms: &[String],
+        req: &SearchRequest,
+    ) -> Result<Hit> {
+        if !req.ids_only {
+            return self.hit(searcher, e, terms, req.collapse);
+        }
+        let mut id = String::new();
+        let ids = searcher
+            .segment_reader(e.address.segment_ord)
+            .fast_fields()
+            .str(crate::index::schema::ID)?;
+        if let Some(col) = ids {
+            if let Some(ord) = col.term_ords(e.address.doc_id).next() {
+                col.ord_to_str(ord, &mut id)
+                    .map_err(|e| Error::Internal(format!("id column: {e}")))?;
+            }
+        }
+        Ok(Hit {
+            id,
+            url: None,
+            title: String::new(),
+            published: None,
+            source: None,
+            author: None,
+            score: e.score,
+            snippet: String::new(),
+            copies: None,
+            partial: false,
+            fragments: Vec::new(),
         })
     }
 
@@ -364,6 +498,7 @@ impl Engine {
             score: e.score,
             snippet: snippet::to_html(&fragments),
             copies,
+            partial: false,
             fragments,
         })
     }

@@ -79,6 +79,22 @@ impl Node {
     }
 
     /// The strings a hit is highlighted with: every positive term, phrase and part.
+    /// The words of a query made only of unquoted terms on title and body (no operators,
+    /// no fields): the queries that partial matching may relax.
+    pub fn plain_words(&self) -> Option<Vec<String>> {
+        match self {
+            Node::Term {
+                field: TextField::Any,
+                text,
+            } => Some(vec![text.clone()]),
+            Node::And(v) => v.iter().try_fold(Vec::new(), |mut acc, n| {
+                acc.extend(n.plain_words()?);
+                Some(acc)
+            }),
+            _ => None,
+        }
+    }
+
     pub fn highlight_terms(&self, out: &mut Vec<String>) {
         match self {
             Node::Term { text, .. } | Node::Phrase { text, .. } => out.push(text.clone()),

@@ -21,6 +21,7 @@ pub fn openapi() -> Value {
                     param("source", "来源 media, exact"),
                     {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["relevance", "date"]}},
                     param("facets", "true for counts by source and year"),
+                    param("partial", "true to top up a short first page with hits matching only some words (marked partial)"),
                     param("collapse", "false to list every reprint")
                 ],
                 "responses": {"200": {"description": "hits", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SearchResponse"}}}}, "400": error, "503": error}
@@ -67,7 +68,8 @@ pub fn openapi() -> Value {
             "Hit": {"type": "object", "properties": {
                 "id": {"type": "string"}, "url": {"type": "string", "nullable": true}, "title": {"type": "string"},
                 "published": {"type": "string", "nullable": true}, "source": {"type": "string", "nullable": true},
-                "author": {"type": "string", "nullable": true}, "score": {"type": "number"}, "snippet": {"type": "string"}}},
+                "author": {"type": "string", "nullable": true}, "score": {"type": "number"}, "snippet": {"type": "string"},
+                "partial": {"type": "boolean", "description": "present and true for a hit matching only some words"}}},
             "SearchResponse": {"type": "object", "properties": {
                 "query": {"type": "string"}, "total": {"type": "integer"},
                 "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
