@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use tantivy::{DateTime, IndexWriter, TantivyDocument, Term};
+use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use super::dedup::Existing;
 use super::open::OpenIndex;
@@ -232,7 +232,7 @@ impl Indexer {
         doc.add_text(f.title_exact, &a.title);
         doc.add_text(f.body_exact, &a.body);
         if let Some(p) = a.published {
-            doc.add_date(f.published, DateTime::from_timestamp_secs(p.timestamp()));
+            doc.add_date(f.published, super::schema::date_from_secs(p.timestamp()));
         }
         if let Some(s) = &a.source {
             doc.add_text(f.source, s);
