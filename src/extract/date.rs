@@ -4,7 +4,7 @@
 
 use std::sync::LazyLock;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use regex::Regex;
 
 use crate::article::beijing;
@@ -133,6 +133,11 @@ pub fn parse(value: &str) -> Option<Found> {
         let n: i64 = v.parse().ok()?;
         let secs = if v.len() == 13 { n / 1000 } else { n };
         let t = DateTime::from_timestamp(secs, 0)?;
+        // The same years as the written forms accept: a 12-digit number is not a date in
+        // the year 33,000.
+        if !(1990..=2100).contains(&t.with_timezone(&beijing()).year()) {
+            return None;
+        }
         return Some(Found {
             time: t.with_timezone(&beijing()),
             has_time: true,
@@ -162,6 +167,15 @@ mod tests {
             Some(f) => f.time.format("%Y-%m-%d").to_string(),
             None => "none".into(),
         }
+    }
+
+    #[test]
+    fn epoch_numbers_only_in_plausible_years() {
+        assert_eq!(show(parse("1603873980")), "2020-10-28 16:33:00+08:00");
+        assert_eq!(show(parse("1603873980000")), "2020-10-28 16:33:00+08:00");
+        // Year 33,658: once indexed as a tantivy date it overflowed the nanosecond count.
+        assert_eq!(show(parse("999999999999")), "none");
+        assert_eq!(show(parse("100000000")), "none");
     }
 
     #[test]

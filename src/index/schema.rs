@@ -76,6 +76,15 @@ fn keyword(fast: bool) -> TextOptions {
     }
 }
 
+/// Seconds since the epoch as a tantivy date. Tantivy keeps nanoseconds in an `i64`, so
+/// only about 1677–2262 fits; times outside are clamped to the ends instead of overflowing
+/// (a query for `published:[* TO 20206]` once panicked in a build with overflow checks,
+/// and silently wrapped to a date in 1677 without them).
+pub fn date_from_secs(secs: i64) -> tantivy::DateTime {
+    const LIMIT: i64 = i64::MAX / 1_000_000_000;
+    tantivy::DateTime::from_timestamp_secs(secs.clamp(-LIMIT, LIMIT))
+}
+
 pub fn build() -> Schema {
     let mut b = Schema::builder();
     b.add_text_field(

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
-use tantivy::{DateTime, IndexWriter, TantivyDocument, Term};
+use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use super::dedup::Existing;
 use super::open::OpenIndex;
@@ -254,7 +254,7 @@ impl Indexer {
         doc.add_text(f.title_exact, &a.title);
         doc.add_text(f.body_exact, &a.body);
         if let Some(p) = a.published {
-            doc.add_date(f.published, DateTime::from_timestamp_secs(p.timestamp()));
+            doc.add_date(f.published, super::schema::date_from_secs(p.timestamp()));
         }
         if let Some(s) = &a.source {
             doc.add_text(f.source, s);

@@ -132,6 +132,7 @@ fn parse_line(bytes: &[u8], origin: &str) -> Result<Item, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn collect(input: &str) -> Vec<Result<Item, Error>> {
         let mut out = Vec::new();
@@ -181,6 +182,51 @@ mod tests {
                 )
             }
             other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn arbitrary_lines_never_panic(lines in prop::collection::vec(any::<String>(), 0..8)) {
+            let input = lines.join("\n");
+            let out = collect(&input);
+            prop_assert!(out.len() <= input.split('\n').count());
+            for r in &out {
+                if let Err(e) = r {
+                    prop_assert!(e.to_string().starts_with("t.jsonl:"), "{}", e);
+                }
+            }
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+            let mut n = 0usize;
+            read(bytes.as_slice(), "t.jsonl", &mut |_| n += 1);
+            prop_assert!(n <= bytes.iter().filter(|b| **b == b'\n').count() + 1);
+        }
+
+        #[test]
+        fn page_lines_round_trip(
+            pages in prop::collection::vec((prop::option::of("http://[a-z]{1,8}\\.cn/[a-z0-9/_.-]{0,20}"), any::<String>()), 1..6)
+        ) {
+            let input: Vec<String> = pages
+                .iter()
+                .map(|(url, html)| serde_json::json!({ "url": url, "html": html }).to_string())
+                .collect();
+            let out = collect(&input.join("\n"));
+            prop_assert_eq!(out.len(), pages.len());
+            for (i, (r, (url, html))) in out.iter().zip(&pages).enumerate() {
+                match r {
+                    Ok(Item::Page(p)) => {
+                        prop_assert_eq!(&p.origin, &format!("t.jsonl:{}", i + 1));
+                        prop_assert_eq!(&p.url, url);
+                        prop_assert_eq!(&p.bytes, html.as_bytes());
+                    }
+                    other => prop_assert!(false, "line {}: {:?}", i + 1, other),
+                }
+            }
         }
     }
 }

@@ -66,7 +66,7 @@ fn day_start(d: NaiveDate) -> DateTime {
         .single()
         .map(|t| t.timestamp())
         .unwrap_or_else(|| naive.and_utc().timestamp());
-    DateTime::from_timestamp_secs(secs)
+    crate::index::schema::date_from_secs(secs)
 }
 
 pub fn date_range_query(
@@ -262,6 +262,31 @@ pub fn exact_terms(text: &str) -> Vec<(usize, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the query_parser fuzz target: `date:[* TO 20206]` overflowed tantivy's
+    /// nanosecond timestamp.
+    #[test]
+    fn dates_beyond_tantivy_range_are_clamped() {
+        use crate::index::schema::{build, date_from_secs};
+        use crate::search::query::parse;
+        let fields = Fields::new(&build()).expect("fields");
+        for q in [
+            "date:[* TO 20206]",
+            "published:[0001 TO 2020]",
+            "date:99999",
+        ] {
+            let Ok(Node::Published { from, to }) = parse(q) else {
+                panic!("{q} should parse as a date range");
+            };
+            let _ = date_range_query(fields.published, from, to);
+        }
+        let far = NaiveDate::from_ymd_opt(20207, 1, 1).expect("date");
+        assert_eq!(day_start(far), date_from_secs(i64::MAX));
+        let early = NaiveDate::from_ymd_opt(1, 1, 1).expect("date");
+        assert_eq!(day_start(early), date_from_secs(i64::MIN));
+        let y2020 = NaiveDate::from_ymd_opt(2020, 1, 1).expect("date");
+        assert_eq!(day_start(y2020).into_timestamp_secs(), 1_577_808_000);
+    }
 
     #[test]
     fn exact_terms_cover_the_string_once() {

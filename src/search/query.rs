@@ -387,18 +387,26 @@ impl Parser {
         }
     }
 
+    /// Negations in a row are counted in a loop, not by recursion, and capped: a query of
+    /// 5,000,000 minus signs once overflowed the stack (seen with the query_parser fuzz target).
     fn unary(&mut self, depth: usize) -> Result<Node> {
-        match self.peek() {
-            Some(Tok::Minus | Tok::Not) => {
-                let at = self.at();
-                self.pos += 1;
-                if matches!(self.peek(), None | Some(Tok::RParen | Tok::Or | Tok::And)) {
-                    return Err(bad(at, "- or NOT needs a term after it"));
-                }
-                Ok(Node::Not(Box::new(self.unary(depth)?)))
+        let mut negations = 0usize;
+        while let Some(Tok::Minus | Tok::Not) = self.peek() {
+            let at = self.at();
+            self.pos += 1;
+            if matches!(self.peek(), None | Some(Tok::RParen | Tok::Or | Tok::And)) {
+                return Err(bad(at, "- or NOT needs a term after it"));
             }
-            _ => self.primary(depth),
+            if negations == MAX_DEPTH {
+                return Err(bad(at, format!("more than {MAX_DEPTH} - or NOT in a row")));
+            }
+            negations += 1;
         }
+        let mut node = self.primary(depth)?;
+        for _ in 0..negations {
+            node = Node::Not(Box::new(node));
+        }
+        Ok(node)
     }
 
     fn primary(&mut self, depth: usize) -> Result<Node> {
@@ -616,6 +624,7 @@ pub fn date_bound(at: usize, s: &str, end: bool) -> Result<Option<NaiveDate>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn term(t: &str) -> Node {
         Node::Term {
@@ -721,7 +730,133 @@ mod tests {
         }
         let deep = format!("{}a{}", "(".repeat(40), ")".repeat(40));
         assert!(matches!(parse(&deep), Err(Error::BadQuery(m)) if m.contains("nested")));
+        let negations = format!("{}a", "-".repeat(1_000_000));
+        assert!(matches!(parse(&negations), Err(Error::BadQuery(m)) if m.contains("in a row")));
+        let nots = format!("a {}b", "NOT ".repeat(17));
+        assert!(matches!(parse(&nots), Err(Error::BadQuery(m)) if m.contains("in a row")));
+        assert!(parse(&format!("a {}b", "NOT ".repeat(16))).is_ok());
         let many = vec!["a"; 70].join(" OR ");
         assert!(matches!(parse(&many), Err(Error::BadQuery(m)) if m.contains("too many clauses")));
+    }
+
+    /// A well-formed query and the number of clauses it holds.
+    #[derive(Debug, Clone)]
+    enum Q {
+        Leaf(String),
+        Not(Box<Q>),
+        And(Vec<Q>, bool),
+        Or(Vec<Q>),
+    }
+
+    impl Q {
+        fn render(&self) -> String {
+            match self {
+                Q::Leaf(s) => s.clone(),
+                Q::Not(q) => format!("-{}", q.render()),
+                Q::And(v, explicit) => {
+                    let sep = if *explicit { " AND " } else { " " };
+                    let parts: Vec<String> = v.iter().map(Q::render).collect();
+                    format!("({})", parts.join(sep))
+                }
+                Q::Or(v) => {
+                    let parts: Vec<String> = v.iter().map(Q::render).collect();
+                    format!("({})", parts.join(" OR "))
+                }
+            }
+        }
+
+        fn clauses(&self) -> usize {
+            match self {
+                Q::Leaf(_) => 1,
+                Q::Not(q) => q.clauses(),
+                Q::And(v, _) | Q::Or(v) => v.iter().map(Q::clauses).sum(),
+            }
+        }
+    }
+
+    const WORDS: &[&str] = &[
+        "援疆",
+        "教育",
+        "人民银行",
+        "北京",
+        "新规",
+        "疫苗",
+        "脱贫攻坚",
+        "5G",
+        "华为",
+        "新冠",
+    ];
+
+    fn word() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (0..WORDS.len()).prop_map(|i| WORDS[i].to_string()),
+            "x[0-9]{1,3}",
+        ]
+    }
+
+    fn leaf() -> impl Strategy<Value = Q> {
+        prop_oneof![
+            word().prop_map(Q::Leaf),
+            (
+                prop::collection::vec(word(), 1..3),
+                prop::option::of(0u32..=1000)
+            )
+                .prop_map(|(ws, slop)| {
+                    let slop = slop.map(|n| format!("~{n}")).unwrap_or_default();
+                    Q::Leaf(format!("\"{}\"{slop}", ws.join(" ")))
+                }),
+            (0u32..=1000, word(), word())
+                .prop_map(|(n, a, b)| Q::Leaf(format!("NEAR/{n}({a} {b})"))),
+            (
+                prop::sample::select(vec!["title", "body", "source", "author", "section"]),
+                word()
+            )
+                .prop_map(|(f, w)| Q::Leaf(format!("{f}:{w}"))),
+            Just(Q::Leaf("published:[2020-01-01 TO 2020-12]".into())),
+        ]
+    }
+
+    fn query() -> impl Strategy<Value = Q> {
+        // At most 3 children per level and 3 levels: at most 27 clauses plus the first term.
+        leaf().prop_recursive(3, 27, 3, |inner| {
+            prop_oneof![
+                inner
+                    .clone()
+                    .prop_filter("negate leaves and groups once", |q| !matches!(q, Q::Not(_)))
+                    .prop_map(|q| Q::Not(Box::new(q))),
+                (prop::collection::vec(inner.clone(), 1..=3), any::<bool>())
+                    .prop_map(|(v, e)| Q::And(v, e)),
+                prop::collection::vec(inner, 1..=3).prop_map(Q::Or),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn parse_never_panics(input in any::<String>()) {
+            let _ = parse(&input);
+            let _ = plain(&input);
+        }
+
+        #[test]
+        fn parse_never_panics_on_operator_soup(
+            input in "[-－()（）\"“”「」\\[\\]:：~～ *a-zORANDNOT/0-9援疆北京titlepublished]{0,80}"
+        ) {
+            if let Ok(node) = parse(&input) {
+                prop_assert!(node.clause_count() <= MAX_CLAUSES);
+                prop_assert!(has_positive(&node));
+            }
+        }
+
+        #[test]
+        fn well_formed_queries_parse(first in word(), rest in query()) {
+            let text = format!("{first} {}", rest.render());
+            match parse(&text) {
+                Ok(node) => prop_assert_eq!(node.clause_count(), 1 + rest.clauses(), "{}", text),
+                Err(e) => prop_assert!(false, "{text:?} did not parse: {e}"),
+            }
+        }
     }
 }
