@@ -77,7 +77,7 @@ pub fn find_main(flat: &Flat) -> Option<usize> {
             continue;
         }
         let s = n.stats;
-        if s.text < 20 || is_comment_box(flat, i) {
+        if s.text < 20 {
             continue;
         }
         let plain = (s.text - s.link_text) as f64;
@@ -86,8 +86,9 @@ pub fn find_main(flat: &Flat) -> Option<usize> {
         // long but are not running text.
         let punct = s.punct as f64;
         let score = (punct + (plain / 40.0).min(punct)) * ratio * ratio;
-        // `>=`: on a tie the later (deeper) element carries less around the text.
-        if best.is_none_or(|(b, _)| score >= b) {
+        // `>=`: on a tie the later (deeper) element carries less around the text. The class
+        // test is last: it is the costly one.
+        if best.is_none_or(|(b, _)| score >= b) && !is_comment_box(flat, i) {
             best = Some((score, i));
         }
     }

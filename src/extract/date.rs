@@ -134,29 +134,26 @@ fn from_captures(c: &regex::Captures) -> Option<Found> {
     build(y, num("m")?, num("d")?, hms, zone)
 }
 
-/// Every date in `text`, in order, with the byte range each was written in.
+/// Every date in `text`, in order, with the byte range each was written in. Two-digit years
+/// are looked for only where no four-digit one is written: they are rare, and the scan costs.
 fn spans(text: &str) -> Vec<(usize, usize, Found)> {
-    let mut found: Vec<(usize, usize, Found)> = DATE_TIME
+    let found: Vec<(usize, usize, Found)> = DATE_TIME
         .captures_iter(text)
         .filter_map(|c| {
             let m = c.get(0)?;
             Some((m.start(), m.end(), from_captures(&c)?))
         })
         .collect();
-    // Two-digit years are rare: only look for them when the text has a `-` left over.
-    if text.contains('-') {
-        for c in SHORT_YEAR.captures_iter(text) {
-            let (Some(y), Some(m)) = (c.name("y"), c.get(0)) else {
-                continue;
-            };
-            let overlaps = found.iter().any(|(s, e, _)| y.start() < *e && m.end() > *s);
-            if let (false, Some(f)) = (overlaps, from_captures(&c)) {
-                found.push((y.start(), m.end(), f));
-            }
-        }
-        found.sort_by_key(|(s, _, _)| *s);
+    if !found.is_empty() || !text.contains('-') {
+        return found;
     }
-    found
+    SHORT_YEAR
+        .captures_iter(text)
+        .filter_map(|c| {
+            let (y, m) = (c.name("y")?, c.get(0)?);
+            Some((y.start(), m.end(), from_captures(&c)?))
+        })
+        .collect()
 }
 
 /// Every date in `text`, in order.
@@ -172,6 +169,10 @@ pub fn span_end(text: &str) -> Option<usize> {
 /// True when `text` is a date and nothing else (an entry's time stamp, not prose).
 pub fn is_date_only(text: &str) -> bool {
     let t = text.trim();
+    // The longest stamp, `2020年10月28日 16时33分55秒 星期三`, is well under 40 characters.
+    if t.len() > 60 || !t.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
     let s = spans(t);
     s.len() == 1
         && s.first().is_some_and(|(start, end, _)| {
@@ -225,7 +226,18 @@ static NUMBER: LazyLock<Regex> =
 
 /// The first date in `text`.
 pub fn find_first(text: &str) -> Option<Found> {
-    find_all(text).next()
+    DATE_TIME
+        .captures_iter(text)
+        .find_map(|c| from_captures(&c))
+        .or_else(|| {
+            text.contains('-')
+                .then(|| {
+                    SHORT_YEAR
+                        .captures_iter(text)
+                        .find_map(|c| from_captures(&c))
+                })
+                .flatten()
+        })
 }
 
 static MONTH_ONLY: LazyLock<Regex> = LazyLock::new(|| {
