@@ -30,17 +30,17 @@ static EDITOR: LazyLock<Regex> = LazyLock::new(|| {
 static AUTHOR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
-        (?: (?P<lab>作者|作\s者|撰文|撰稿|文字|图文|采写|编译|文|记者|記者|通讯员|通訊員|特约记者|[Bb]y)
+        (?: (?P<lab>作者|作\s者|撰文|撰稿|文字|图文|文/图|图/文|采写|执笔人|执笔|编译|文|记者|記者|通讯员|通訊員|特约记者|实习生|[Bb]y)
             \s* (?P<sep>[:：/／|丨])? \s* )
         (?P<names>(?:[\p{Han}·]{2,4}|[A-Za-z][A-Za-z0-9_.\-]{1,29})
-            (?:[\ \u{a0}、，,　]+(?:(?:记者|通讯员)\s*)?[\p{Han}·]{2,4}){0,4})",
+            (?:[\ \u{a0}、，,　&＆]+(?:(?:记者|通讯员)\s*)?[\p{Han}·]{2,4}){0,4})",
     )
     .expect("author regex")
 });
 
 /// A line that is only a name in brackets, as some papers open a story: `（袁源）`.
 static BRACKET_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*[（(]\s*(?:(?:记者|通讯员|文|作者)\s*[:：/]?\s*)?([\p{Han}·]{2,4}(?:[ 、，,　]+[\p{Han}·]{2,4}){0,4})\s*[）)]\s*$")
+    Regex::new(r"^\s*[（(]\s*(?P<lab>(?:记者|通讯员|文|作者)\s*[:：/]?\s*)?([\p{Han}·]{2,4}(?:[ 、，,　]+[\p{Han}·]{2,4}){0,4})\s*[）)]\s*$")
         .expect("bracket name regex")
 });
 
@@ -49,6 +49,58 @@ static BRACKET_REPORT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[（(]\s*([\p{Han}·]{2,4}(?:[ \u{a0}、，,　]+[\p{Han}·]{2,4}){0,4})[ \u{a0}　]+[\p{Han}]{0,6}报道\s*[）)]")
         .expect("bracket report regex")
 });
+
+/// `……一步之遥。(李楠)`: a bare name in brackets closing the last paragraph.
+static TRAILING_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[。！？!?”」…]\s*[（(]\s*([\p{Han}·]{2,4}(?:[ 、，,　]+[\p{Han}·]{2,4}){0,4})\s*[）)]\s*[□■]?\s*$")
+        .expect("trailing name regex")
+});
+
+/// Blog and forum stamps: `ggjjzhzz 发表于 2005-9-15 11:46`, `由某某张贴 @ 2005-06-14`.
+static POSTED_BY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[\s|｜])(?P<a>[\p{Han}A-Za-z0-9_·.\-]{2,20})\s*(?:发表于|发布于|发表在)\s*[:：]?\s*\d|(?:^|[^\p{Han}])由\s*(?P<b>[\p{Han}A-Za-z0-9_·]{2,12}?)\s*(?:张贴|发表|发布|提交)\s*(?:于|@|\d|$)")
+        .expect("posted-by regex")
+});
+
+/// Common surnames (the most frequent single ones and a few compound ones): a bare name with
+/// no label must start with one, so that place names and headings are not taken for people.
+/// Surnames that are also everyday words (文, 明, 时, 安, 成…) are left out.
+const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤温康施牛樊葛邢齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕季裴霍涂苗谷盛曲翁冉骆蓝游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤穆农司卓吉缪简项芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬边卞姬仇栾隋刁沙荣巫寇桑郎甄丛仲虞敖巩佘池麻苑迟邝风闻";
+const COMPOUND_SURNAMES: &[&str] = &[
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
+    "令狐", "夏侯", "端木", "独孤",
+];
+
+/// True for a bare 2-4 character Chinese name that starts with a common surname.
+fn is_bare_name(name: &str) -> bool {
+    let n = name.chars().count();
+    (2..=4).contains(&n)
+        && name.chars().all(is_han)
+        && (COMPOUND_SURNAMES
+            .iter()
+            .any(|s| name.starts_with(s) && n >= 3)
+            || name.chars().next().is_some_and(|c| SURNAMES.contains(c)) && n <= 3)
+        && !NOT_A_NAME.iter().any(|w| name.contains(w))
+        && !looks_like_media(name)
+}
+
+/// A line that is nothing but one to five bare names (`胡平`, `赵某某、钱某`), as essays and
+/// papers print the writer under the headline.
+pub fn lone_names(line: &str) -> Option<String> {
+    let t = line.trim();
+    if t.is_empty() || t.chars().count() > 24 {
+        return None;
+    }
+    let names: Vec<&str> = t
+        .split([' ', '\u{a0}', '、', '，', ',', '　'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    if (1..=5).contains(&names.len()) && names.iter().all(|n| is_bare_name(n)) {
+        Some(names.join(" "))
+    } else {
+        None
+    }
+}
 
 /// Words that mark a value as a medium, site or organisation rather than a person.
 const MEDIA_WORDS: &[&str] = &[
@@ -90,6 +142,30 @@ const MEDIA_WORDS: &[&str] = &[
     "门户",
 ];
 
+/// A `<meta>` author as written for machines: `赵  培` (a two-character name spaced out to
+/// the width of three) becomes `赵培`; several authors split by `;` are joined with spaces.
+pub fn tidy_meta_name(value: &str) -> String {
+    value
+        .split([';', '；'])
+        .map(|one| {
+            let parts: Vec<&str> = one.split_whitespace().collect();
+            let han: usize = parts.iter().map(|p| p.chars().count()).sum();
+            if parts.len() > 1
+                && han <= 4
+                && parts
+                    .iter()
+                    .all(|p| p.chars().count() <= 2 && p.chars().all(is_han))
+            {
+                parts.concat()
+            } else {
+                one.trim().to_string()
+            }
+        })
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// True when a value names a medium or organisation, not a person.
 pub fn looks_like_media(value: &str) -> bool {
     let v = value.trim();
@@ -126,7 +202,7 @@ fn label_ok(line: &str, start: usize, label: &str, has_sep: bool, after: &str) -
     let prev = line[..start].chars().next_back();
     let prev_han = prev.is_some_and(is_han);
     match label {
-        "记者" | "記者" | "通讯员" | "通訊員" | "特约记者" => {
+        "记者" | "記者" | "通讯员" | "通訊員" | "特约记者" | "实习生" => {
             // "记者 王磊", "（记者王磊）", "新华社记者：王磊", "澎湃新闻记者 段彦超".
             let before = &line[..start];
             let in_bracket = before.rfind(['（', '(']).is_some_and(|i| {
@@ -216,7 +292,7 @@ static NOT_A_NAME: &[&str] = &[
 
 fn clean_name(raw: &str) -> Option<String> {
     let parts: Vec<&str> = raw
-        .split([' ', '\u{a0}', '、', '，', ',', '　'])
+        .split([' ', '\u{a0}', '、', '，', ',', '　', '&', '＆'])
         .map(|p| {
             p.trim_start_matches("记者")
                 .trim_start_matches("通讯员")
@@ -235,10 +311,9 @@ fn clean_name(raw: &str) -> Option<String> {
 /// Reads a byline from lines of text (the page header, or lines near the body).
 pub fn parse(text: &str) -> Byline {
     let mut b = Byline::default();
-    for line in text.lines() {
-        if line.chars().count() > 200 {
-            continue;
-        }
+    // A 来源 that is a person's name (`来源: 某某`) is the writer when nobody else is named.
+    let mut source_person: Option<String> = None;
+    for line in text.lines().flat_map(segments) {
         if b.editor.is_none() {
             if let Some(c) = EDITOR.captures(line) {
                 b.editor = c.get(1).and_then(|m| clean_name(m.as_str()));
@@ -253,7 +328,9 @@ pub fn parse(text: &str) -> Byline {
                 .or_else(|| SOURCE.captures(line))
             {
                 let value = c[1].trim_end_matches(['作', '记', '编', '责']).to_string();
-                if value.chars().count() >= 2 && !value.chars().all(|c| c.is_ascii_digit()) {
+                if is_bare_name(&value) {
+                    source_person.get_or_insert(value);
+                } else if value.chars().count() >= 2 && !value.chars().all(|c| c.is_ascii_digit()) {
                     b.source = Some(value);
                 }
             }
@@ -270,6 +347,10 @@ pub fn parse(text: &str) -> Byline {
                 }
                 // A name runs at most four characters: more Chinese right after it is prose.
                 let rest = &without_editor[names.end()..];
+                // `本刊记者经历了近4个小时`: a number right after the name is prose too.
+                if rest.starts_with(|c: char| c.is_ascii_digit()) {
+                    continue;
+                }
                 if rest.chars().next().is_some_and(is_han)
                     && !["发自", "报道", "摄", "电", "讯"]
                         .iter()
@@ -287,15 +368,95 @@ pub fn parse(text: &str) -> Byline {
             }
         }
         if b.author.is_none() {
-            if let Some(c) = BRACKET_NAME
-                .captures(line)
-                .or_else(|| BRACKET_REPORT.captures(line))
-            {
+            if let Some(c) = BRACKET_NAME.captures(line) {
+                // Without a label the words must read as names (`（降息、降准）` is prose); a
+                // medium before them is dropped: `（某某财经 张三）`.
+                let names = c.get(2).map(|m| m.as_str()).unwrap_or_default();
+                if c.name("lab").is_some() {
+                    b.author = clean_name(names);
+                } else {
+                    let people: Vec<&str> = names
+                        .split([' ', '、', '，', ',', '　'])
+                        .filter(|p| !p.is_empty() && !looks_like_media(p))
+                        .collect();
+                    if !people.is_empty() && people.iter().all(|p| is_bare_name(p)) {
+                        b.author = Some(people.join(" "));
+                    }
+                }
+            } else if let Some(c) = BRACKET_REPORT.captures(line) {
                 b.author = c.get(1).and_then(|m| clean_name(m.as_str()));
             }
         }
+        if b.author.is_none() {
+            b.author = trailing_names(line).or_else(|| posted_by(line));
+        }
+    }
+    if b.author.is_none() {
+        b.author = source_person;
     }
     b
+}
+
+/// The parts of a line a byline can be in: all of a short line; the opening and the close of
+/// a long paragraph (`据某社电（记者 王磊）……`, `……一步之遥。（文/图 王磊）`).
+/// Only what is in brackets counts there: prose such as `本刊记者经历了近4个小时` is no byline.
+fn segments(line: &str) -> Vec<&str> {
+    if line.chars().count() <= 200 {
+        return vec![line];
+    }
+    let head_end = line.char_indices().nth(60).map_or(line.len(), |(i, _)| i);
+    let mut parts: Vec<&str> = BRACKETED
+        .find_iter(&line[..head_end])
+        .map(|m| m.as_str())
+        .collect();
+    // The close: the last bracket with the character before it (`。（王磊）`).
+    let t = line.trim_end();
+    if t.ends_with([')', '）']) {
+        if let Some(open) = t.rfind(['（', '(']) {
+            let start = t[..open]
+                .char_indices()
+                .next_back()
+                .map_or(open, |(i, _)| i);
+            if t.len() - start <= 120 {
+                parts.push(&t[start..]);
+            }
+        }
+    }
+    parts
+}
+
+static BRACKETED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[（(][^（()）]{2,40}[）)]").expect("bracketed regex"));
+
+fn trailing_names(line: &str) -> Option<String> {
+    let c = TRAILING_NAME.captures(line)?;
+    let names: Vec<&str> = c
+        .get(1)?
+        .as_str()
+        .split([' ', '、', '，', ',', '　'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    names
+        .iter()
+        .all(|n| is_bare_name(n))
+        .then(|| names.join(" "))
+}
+
+/// Only on a short stamp line with a full date, not in prose (`该成果发表于2019年3月5日的…。`).
+fn posted_by(line: &str) -> Option<String> {
+    let t = line.trim();
+    if t.chars().count() > 80 || t.ends_with(['。', '！', '？']) {
+        return None;
+    }
+    super::date::find_first(t)?;
+    let c = POSTED_BY.captures(t)?;
+    let name = c.name("a").or_else(|| c.name("b"))?.as_str();
+    let ok = !name
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '-' || c == '.')
+        && !NOT_A_NAME.iter().any(|w| name.contains(w))
+        && !looks_like_media(name);
+    ok.then(|| name.to_string())
 }
 
 /// A source or authors written after the date with no label: `2019-09-26 10:56 证券时报网`
@@ -345,6 +506,11 @@ pub fn from_dated_line(text: &str) -> Byline {
     b
 }
 
+/// `由某某张贴 @ 2005-06-14 03:25:55 (370) 共 11 篇评论`: a blog entry's footer.
+fn has_posted_stamp(line: &str) -> bool {
+    posted_by(line).is_some()
+}
+
 /// True for a line that is only byline, sharing or editing matter and never article text.
 pub fn is_meta_line(line: &str) -> bool {
     let t = line.trim();
@@ -372,6 +538,9 @@ pub fn is_meta_line(line: &str) -> bool {
             return true;
         }
         let has_date = super::date::find_first(t).is_some();
+        if has_posted_stamp(t) {
+            return true;
+        }
         let has_label = [
             "来源",
             "作者",
@@ -381,6 +550,14 @@ pub fn is_meta_line(line: &str) -> bool {
             "浏览",
             "字号",
             "阅读",
+            "发布:",
+            "发布：",
+            "发布于",
+            "点击:",
+            "点击：",
+            "点击数",
+            "来自:",
+            "来自：",
         ]
         .iter()
         .any(|l| t.contains(l));
@@ -442,6 +619,8 @@ mod tests {
             ),
             ("澎湃新闻记者 段彦超 廖艳", None, Some("段彦超 廖艳"), None),
             ("（袁源）", None, Some("袁源"), None),
+            ("（降息、降准）", None, None, None),
+            ("（某某财经 张小艳）", None, Some("张小艳"), None),
             ("（待续）", None, None, None),
             ("作者：ggjjzhzz", None, Some("ggjjzhzz"), None),
             (
@@ -478,6 +657,58 @@ mod tests {
             ),
             ("本报记者罗科苏盈发自北京", None, Some("罗科苏盈"), None),
             ("对于记者“广汽是否不会”的提问", None, None, None),
+            ("本刊记者经历了近4个小时的车程", None, None, None),
+            (
+                "执笔/甲乙丙、王小二&李小三",
+                None,
+                Some("甲乙丙 王小二 李小三"),
+                None,
+            ),
+            // Names closing the last paragraph.
+            ("……这一天天气晴好。(王小明)", None, Some("王小明"), None),
+            ("……这一天天气晴好。（北京）", None, None, None),
+            (
+                "……大家都很高兴。(文/图 王大明 李小红)",
+                None,
+                Some("王大明 李小红"),
+                None,
+            ),
+            (
+                "……大家都很高兴。(某报记者 周文华)",
+                None,
+                Some("周文华"),
+                None,
+            ),
+            ("执笔人：王一东 李二三", None, Some("王一东 李二三"), None),
+            (
+                "本报实习生 刘一东 周小炜",
+                None,
+                Some("刘一东 周小炜"),
+                None,
+            ),
+            // Blog stamps.
+            (
+                "abcdef 发表于 2005-9-15 11:46:00",
+                None,
+                Some("abcdef"),
+                None,
+            ),
+            (
+                "由小雨点张贴 @ 2005-06-14 03:25:55 (370)",
+                None,
+                Some("小雨点"),
+                None,
+            ),
+            ("本站 发表于 2005-9-15", None, None, None),
+            (
+                "该研究成果发表于2019年3月5日的学术期刊上。",
+                None,
+                None,
+                None,
+            ),
+            // A person named as the source is the writer.
+            ("来源: 王小明", None, Some("王小明"), None),
+            ("来源: 某某晚报", Some("某某晚报"), None, None),
         ];
         for (line, source, author, editor) in cases {
             let b = parse(line);
@@ -485,6 +716,45 @@ mod tests {
             assert_eq!(b.author.as_deref(), author, "author of {line}");
             assert_eq!(b.editor.as_deref(), editor, "editor of {line}");
         }
+    }
+
+    #[test]
+    fn long_paragraphs_are_read_at_their_edges() {
+        let prose = "今天的会议讨论了很多事情，大家发言踊跃，气氛热烈。".repeat(12);
+        let opening = format!("据某某社某地电（记者 王大明）{prose}");
+        assert_eq!(parse(&opening).author.as_deref(), Some("王大明"));
+        let closing = format!("{prose}（文/图 李小红 赵一东）");
+        assert_eq!(parse(&closing).author.as_deref(), Some("李小红 赵一东"));
+        let middle = format!("{prose}记者 王大明{prose}");
+        assert_eq!(parse(&middle).author, None);
+    }
+
+    #[test]
+    fn lone_name_lines() {
+        assert_eq!(lone_names("胡大平").as_deref(), Some("胡大平"));
+        assert_eq!(
+            lone_names("赵一东、钱小天").as_deref(),
+            Some("赵一东 钱小天")
+        );
+        assert_eq!(lone_names("欧阳小明").as_deref(), Some("欧阳小明"));
+        for t in [
+            "北京",
+            "图片",
+            "摘要",
+            "新华社",
+            "时间",
+            "王府井大街",
+            "一、前言",
+        ] {
+            assert_eq!(lone_names(t), None, "{t}");
+        }
+    }
+
+    #[test]
+    fn meta_names() {
+        assert_eq!(tidy_meta_name("王  明"), "王明");
+        assert_eq!(tidy_meta_name("王明; 李小红"), "王明 李小红");
+        assert_eq!(tidy_meta_name("John Smith"), "John Smith");
     }
 
     #[test]
@@ -501,6 +771,12 @@ mod tests {
     #[test]
     fn meta_lines() {
         assert!(is_meta_line("2020-10-28 16:33:31　来源：新华网"));
+        assert!(is_meta_line("某网 |发布: 2021-1-29 13:18|点击: 313"));
+        assert!(is_meta_line(
+            "由小雨点张贴 @ 2005-06-14 03:25:55 (370) 共 11 篇评论"
+        ));
+        assert!(!is_meta_line("2021年3月5日，有关部门发布了新的规定。"));
+        assert!(!is_meta_line("该研究成果发表于2019年3月5日的学术期刊上。"));
         assert!(is_meta_line("责任编辑：李四"));
         assert!(is_meta_line("  "));
         assert!(!is_meta_line(

@@ -53,9 +53,20 @@ const FURNITURE: &[&str] = &[
 
 /// Headings after which only lists of other stories follow.
 static LIST_HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[【\[]?(相关新闻|相关阅读|相关报道|相关链接|相关文章|推荐阅读|延伸阅读|热点推荐|猜你喜欢|热门推荐|最近更新|更多新闻|热门文章|精彩推荐|相关推荐|新闻推荐|往期回顾)[】\]]?[:：]?$")
+    Regex::new(r"^[【\[]?(相关新闻|相关阅读|相关报道|相关链接|相关文章|推荐阅读|延伸阅读|热点推荐|猜你喜欢|热门推荐|最近更新|更多新闻|热门文章|精彩推荐|相关推荐|新闻推荐|往期回顾|热门评论|最新评论|网友评论|精彩评论|全部评论|相关评论|评论列表|读者评论|参与评论|我来说两句)[】\]]?[:：]?$")
         .expect("list heading regex")
 });
+
+/// class/id words of comment threads: readers' posts are never the article, however much
+/// punctuation they carry (`commentary` columns are not meant).
+static COMMENTS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\bcomments?\b|comments?[-_]|[-_]comments?\b|pinglun|\breply|\breplies|discuss")
+        .expect("comments regex")
+});
+
+fn is_comment_box(flat: &Flat, i: usize) -> bool {
+    COMMENTS.is_match(&flat.class_and_id(i))
+}
 
 /// The index of the element holding the article text.
 pub fn find_main(flat: &Flat) -> Option<usize> {
@@ -75,8 +86,9 @@ pub fn find_main(flat: &Flat) -> Option<usize> {
         // long but are not running text.
         let punct = s.punct as f64;
         let score = (punct + (plain / 40.0).min(punct)) * ratio * ratio;
-        // `>=`: on a tie the later (deeper) element carries less around the text.
-        if best.is_none_or(|(b, _)| score >= b) {
+        // `>=`: on a tie the later (deeper) element carries less around the text. The class
+        // test is last: it is the costly one.
+        if best.is_none_or(|(b, _)| score >= b) && !is_comment_box(flat, i) {
             best = Some((score, i));
         }
     }
@@ -93,6 +105,9 @@ pub fn is_boilerplate_box(flat: &Flat, i: usize) -> bool {
         return true;
     }
     let names = flat.class_and_id(i);
+    if COMMENTS.is_match(&names) {
+        return true;
+    }
     if names.trim().is_empty() || !BOILERPLATE.is_match(&names) {
         return false;
     }
@@ -111,6 +126,20 @@ pub fn is_furniture(line: &Line) -> bool {
         return true;
     }
     line.chars <= 30 && FURNITURE.iter().any(|f| t.contains(f))
+}
+
+/// Calendar cells, view counters and arrows above a story: a lone character, or digits with
+/// no words. (Inside a story such lines can be list numbers or drawings: kept there.)
+/// Private-use code points are counted as nothing: icon fonts draw their glyphs with them.
+pub fn is_widget_crumb(line: &Line) -> bool {
+    let is_icon = |c: char| ('\u{e000}'..='\u{f8ff}').contains(&c);
+    let text = || {
+        line.text
+            .chars()
+            .filter(|c| !is_icon(*c) && !c.is_whitespace())
+    };
+    let n = text().count();
+    n <= 1 || n <= 12 && text().all(|c| c.is_ascii_digit() || ",.".contains(c))
 }
 
 /// Calls to action that portals put at the top or bottom of a story: `快来新浪众测…下载客户端`.
@@ -141,6 +170,32 @@ pub fn is_list_heading(line: &Line) -> bool {
     line.chars <= 14 && LIST_HEADING.is_match(line.text.trim())
 }
 
+/// A site's imprint (licence number, copyright line, newspaper registration) inside the
+/// article's container: the story is over.
+pub fn is_site_footer(line: &Line) -> bool {
+    let t = &line.text;
+    line.chars <= 200
+        && [
+            "ICP备",
+            "ICP证",
+            "版权所有",
+            "统一刊号",
+            "Copyright",
+            "COPYRIGHT",
+        ]
+        .iter()
+        .any(|w| t.contains(w))
+}
+
+/// A drawn rule (`------------`): after a story it sets off a signature, a reply or notes.
+pub fn is_rule_line(line: &Line) -> bool {
+    line.chars >= 10
+        && line
+            .text
+            .chars()
+            .all(|c| c.is_whitespace() || "-=_—－─*~·.".contains(c))
+}
+
 /// A notice that closes an article on portals: nothing after it is story text.
 pub fn is_closing_notice(line: &Line) -> bool {
     let t = line.text.trim_start();
@@ -155,4 +210,67 @@ pub fn is_closing_notice(line: &Line) -> bool {
     ]
     .iter()
     .any(|p| t.starts_with(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(text: &str) -> Line {
+        Line {
+            text: text.to_string(),
+            spaced: text.to_string(),
+            link_chars: 0,
+            chars: text.chars().filter(|c| !c.is_whitespace()).count(),
+            node: 0,
+        }
+    }
+
+    #[test]
+    fn widget_crumbs() {
+        for t in [
+            "‹",
+            "六",
+            "3573",
+            "12 13 14",
+            "\u{e60e}4",
+            "\u{e602} \u{e603}",
+        ] {
+            assert!(is_widget_crumb(&line(t)), "{t}");
+        }
+        for t in ["3.5%的增长", "第二段文字，继续叙述。", "2.3%"] {
+            assert!(!is_widget_crumb(&line(t)), "{t}");
+        }
+    }
+
+    #[test]
+    fn headings_and_footers() {
+        assert!(is_list_heading(&line("热门评论")));
+        assert!(is_list_heading(&line("【相关阅读】")));
+        assert!(!is_list_heading(&line("评论员文章")));
+        assert!(is_site_footer(&line(
+            "某某日报社出版|国内统一刊号：CN00-0000"
+        )));
+        assert!(is_site_footer(&line("本站版权所有，未经授权不得转载")));
+        assert!(!is_site_footer(&line("他说版权保护越来越重要。")));
+        assert!(is_rule_line(&line("------------------------------")));
+        assert!(!is_rule_line(&line("-----")));
+        assert!(!is_rule_line(&line("---- 第二部分 ----")));
+    }
+
+    #[test]
+    fn comment_class_names() {
+        for names in [
+            "comment-box",
+            "user-post-box comment-box",
+            "post_comments",
+            "pinglun",
+            "reply-list",
+        ] {
+            assert!(COMMENTS.is_match(names), "{names}");
+        }
+        for names in ["news-commentary", "article-content", "commentary"] {
+            assert!(!COMMENTS.is_match(names), "{names}");
+        }
+    }
 }

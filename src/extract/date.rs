@@ -4,7 +4,9 @@
 
 use std::sync::LazyLock;
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{
+    DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike,
+};
 use regex::Regex;
 
 use crate::article::beijing;
@@ -14,17 +16,33 @@ use crate::article::beijing;
 pub struct Found {
     pub time: DateTime<FixedOffset>,
     pub has_time: bool,
+    /// The value named its zone (`Z`, `+01:00`, `GMT`), so `time` is in that zone, not
+    /// assumed Beijing time.
+    pub zoned: bool,
 }
+
+/// Zone names written before the time of day: `2012年12月10日, 格林尼治标准时间10:41`.
+const ZONE_WORDS: &str =
+    "格林尼治标准时间|格林威治标准时间|格林尼治时间|格林威治时间|北京时间|GMT|UTC";
 
 static DATE_TIME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?x)
+        &r"(?x)
         (?P<y>(?:19|20)\d{2}) \s* [-/.年] \s* (?P<m>\d{1,2}) \s* [-/.月] \s* (?P<d>\d{1,2}) (?:\s*日)?
-        (?: (?:T|\s*) (?P<H>\d{1,2}) \s* [:：时] \s* (?P<M>\d{2}) (?: \s* [:：分] \s* (?P<S>\d{2}) )? )?
+        (?: (?:T|\s*) (?:[,，]\s*)? (?:(?P<zword>{ZONE_WORDS})\s*)?
+            (?P<H>\d{1,2}) \s* [:：时] \s* (?P<M>\d{2}) (?: \s* [:：分] \s* (?P<S>\d{2}) )? )?
         (?P<frac>\.\d+)?
-        (?P<zone> Z | [+-]\d{2}:?\d{2} )?",
+        (?P<zone> Z | [+-]\d{2}:?\d{2} | \s*(?:GMT|UTC)(?:[+-]\d{1,2}(?::?\d{2})?)? )?"
+            .replace("{ZONE_WORDS}", ZONE_WORDS),
     )
     .expect("date regex compiles")
+});
+
+/// Two-digit years, only with a time of day after them (`18-03-08 23:16`): without the time
+/// the form is too close to phone and serial numbers.
+static SHORT_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^\d\-/.:])(?P<y>\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?")
+        .expect("short year regex compiles")
 });
 
 static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -48,30 +66,52 @@ fn build(
         None => (NaiveTime::MIN, false),
     };
     let naive = NaiveDateTime::new(date, time);
-    let local = match zone {
-        Some(z) => {
-            let offset = parse_zone(z)?;
-            let instant = offset.from_local_datetime(&naive).single()?;
-            // Shown in Beijing time, as readers of the page saw it.
-            instant.with_timezone(&beijing())
-        }
-        None => beijing().from_local_datetime(&naive).single()?,
+    // A named zone is kept as written: the page's clock is what its readers saw. Callers
+    // that prefer Beijing time for machine-readable values convert with `in_beijing`.
+    let offset = match zone {
+        Some(z) => parse_zone(z)?,
+        None => beijing(),
     };
     Some(Found {
-        time: local,
+        time: offset.from_local_datetime(&naive).single()?,
         has_time,
+        zoned: zone.is_some(),
     })
 }
 
 fn parse_zone(z: &str) -> Option<FixedOffset> {
+    let z = z.trim();
     if z == "Z" {
+        return FixedOffset::east_opt(0);
+    }
+    if z == "北京时间" {
+        return Some(beijing());
+    }
+    // `GMT`, `UTC`, `GMT+8`, `UTC+08:00`, `格林尼治标准时间`.
+    let z = z.trim_start_matches(|c: char| !matches!(c, '+' | '-'));
+    if z.is_empty() {
         return FixedOffset::east_opt(0);
     }
     let sign = if z.starts_with('-') { -1 } else { 1 };
     let digits: String = z.chars().filter(char::is_ascii_digit).collect();
-    let h: i32 = digits.get(0..2)?.parse().ok()?;
-    let m: i32 = digits.get(2..4)?.parse().ok()?;
+    let (h, m): (i32, i32) = match digits.len() {
+        1 | 2 => (digits.parse().ok()?, 0),
+        _ => (
+            digits.get(0..2)?.parse().ok()?,
+            digits.get(2..4)?.parse().ok()?,
+        ),
+    };
     FixedOffset::east_opt(sign * (h * 3600 + m * 60))
+}
+
+impl Found {
+    /// The same instant on Beijing's clock.
+    pub fn in_beijing(self) -> Found {
+        Found {
+            time: self.time.with_timezone(&beijing()),
+            ..self
+        }
+    }
 }
 
 fn from_captures(c: &regex::Captures) -> Option<Found> {
@@ -81,30 +121,123 @@ fn from_captures(c: &regex::Captures) -> Option<Found> {
         (Some(h), Some(mi)) => Some((h, mi, num("S").unwrap_or(0))),
         _ => None,
     };
-    build(
-        y,
-        num("m")?,
-        num("d")?,
-        hms,
-        c.name("zone").map(|z| z.as_str()),
-    )
+    let y = match y {
+        0..=49 => 2000 + y,
+        50..=99 => 1900 + y,
+        _ => y,
+    };
+    let zone = c
+        .name("zone")
+        .map(|z| z.as_str())
+        .filter(|z| !z.trim().is_empty())
+        .or_else(|| c.name("zword").map(|z| z.as_str()));
+    build(y, num("m")?, num("d")?, hms, zone)
+}
+
+/// Every date in `text`, in order, with the byte range each was written in. Two-digit years
+/// are looked for only where no four-digit one is written: they are rare, and the scan costs.
+fn spans(text: &str) -> Vec<(usize, usize, Found)> {
+    let found: Vec<(usize, usize, Found)> = DATE_TIME
+        .captures_iter(text)
+        .filter_map(|c| {
+            let m = c.get(0)?;
+            Some((m.start(), m.end(), from_captures(&c)?))
+        })
+        .collect();
+    if !found.is_empty() || !text.contains('-') {
+        return found;
+    }
+    SHORT_YEAR
+        .captures_iter(text)
+        .filter_map(|c| {
+            let (y, m) = (c.name("y")?, c.get(0)?);
+            Some((y.start(), m.end(), from_captures(&c)?))
+        })
+        .collect()
 }
 
 /// Every date in `text`, in order.
-pub fn find_all(text: &str) -> impl Iterator<Item = Found> + '_ {
-    DATE_TIME
-        .captures_iter(text)
-        .filter_map(|c| from_captures(&c))
+pub fn find_all(text: &str) -> impl Iterator<Item = Found> {
+    spans(text).into_iter().map(|(_, _, f)| f)
 }
 
 /// The byte offset just after the last date written in `text`, if any.
 pub fn span_end(text: &str) -> Option<usize> {
-    DATE_TIME.find_iter(text).last().map(|m| m.end())
+    spans(text).last().map(|(_, e, _)| *e)
 }
+
+/// True when `text` is a date and nothing else (an entry's time stamp, not prose).
+pub fn is_date_only(text: &str) -> bool {
+    let t = text.trim();
+    // The longest stamp, `2020年10月28日 16时33分55秒 星期三`, is well under 40 characters.
+    if t.len() > 60 || !t.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    let s = spans(t);
+    s.len() == 1
+        && s.first().is_some_and(|(start, end, _)| {
+            t[..*start].trim().is_empty()
+                && t[*end..]
+                    .trim_matches(|c: char| c.is_whitespace() || "()（）[]【】|".contains(c))
+                    .chars()
+                    .all(|c| "星期周一二三四五六日天".contains(c))
+        })
+}
+
+/// The page's own clock for an instant it also prints: `<time datetime="…T12:48+00:00">
+/// 06/02/2022 - 13:48</time>` was shown at 13:48, so the offset is +01:00. The printed text
+/// must carry the same minute, the year, and the local day, and the offset must be a real one.
+pub fn as_printed(found: Found, printed: &str) -> Option<Found> {
+    if !found.has_time {
+        return None;
+    }
+    let utc = found.time.naive_utc();
+    let clock = CLOCK.captures_iter(printed).last()?;
+    let h: i64 = clock.get(1)?.as_str().parse().ok()?;
+    let m: i64 = clock.get(2)?.as_str().parse().ok()?;
+    let shown = h * 60 + m;
+    let at = i64::from(utc.hour()) * 60 + i64::from(utc.minute());
+    let mut diff = (shown - at).rem_euclid(24 * 60);
+    if diff > 14 * 60 {
+        diff -= 24 * 60;
+    }
+    if diff % 15 != 0 {
+        return None;
+    }
+    let offset = FixedOffset::east_opt(i32::try_from(diff * 60).ok()?)?;
+    let local = found.time.with_timezone(&offset);
+    let numbers: Vec<u32> = NUMBER
+        .find_iter(printed)
+        .filter_map(|n| n.as_str().parse().ok())
+        .collect();
+    let year_ok = numbers.contains(&local.year().unsigned_abs());
+    let day_ok = numbers.contains(&local.day());
+    (year_ok && day_ok).then_some(Found {
+        time: local,
+        has_time: true,
+        zoned: true,
+    })
+}
+
+static CLOCK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\d{1,2})[:：](\d{2})").expect("clock regex compiles"));
+static NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\d+").expect("number regex compiles"));
 
 /// The first date in `text`.
 pub fn find_first(text: &str) -> Option<Found> {
-    find_all(text).next()
+    DATE_TIME
+        .captures_iter(text)
+        .find_map(|c| from_captures(&c))
+        .or_else(|| {
+            text.contains('-')
+                .then(|| {
+                    SHORT_YEAR
+                        .captures_iter(text)
+                        .find_map(|c| from_captures(&c))
+                })
+                .flatten()
+        })
 }
 
 static MONTH_ONLY: LazyLock<Regex> = LazyLock::new(|| {
@@ -141,6 +274,7 @@ pub fn parse(value: &str) -> Option<Found> {
         return Some(Found {
             time: t.with_timezone(&beijing()),
             has_time: true,
+            zoned: true,
         });
     }
     find_first(v)
@@ -203,17 +337,54 @@ mod tests {
             ("2004/06/15", "2004-06-15"),
             ("2020.10.28", "2020-10-28"),
             ("2021年3月5日", "2021-03-05"),
-            ("2020-10-28T08:33:31Z", "2020-10-28 16:33:31+08:00"),
+            ("2020-10-28T08:33:31Z", "2020-10-28 08:33:31+00:00"),
             ("2020-10-28T16:33:31+08:00", "2020-10-28 16:33:31+08:00"),
             ("2020-10-28T16:33:31.000+0800", "2020-10-28 16:33:31+08:00"),
             ("2020年10月28日 16时33分", "2020-10-28 16:33:00+08:00"),
             ("版权所有 1999-2024", "none"),
             ("2020-13-45", "none"),
             ("电话 010-12345678", "none"),
+            // Zones named in words keep the page's clock.
+            (
+                "更新时间 2012年3月4日, 格林尼治标准时间09:15",
+                "2012-03-04 09:15:00+00:00",
+            ),
+            ("2012-03-04 09:15 GMT", "2012-03-04 09:15:00+00:00"),
+            ("2012-03-04 09:15 GMT+8", "2012-03-04 09:15:00+08:00"),
+            (
+                "北京时间2012年3月4日 北京时间09:15",
+                "2012-03-04 09:15:00+08:00",
+            ),
+            // Two-digit years only with a time of day.
+            ("发表于 18-03-08 23:16", "2018-03-08 23:16:00+08:00"),
+            ("编号 18-03-08", "none"),
+            ("2012-03-04, 09:15", "2012-03-04 09:15:00+08:00"),
         ];
         for (input, want) in cases {
             assert_eq!(show(parse(input)), want, "input {input:?}");
         }
+    }
+
+    #[test]
+    fn date_only_lines() {
+        assert!(is_date_only("2005-06-14 03:25:55"));
+        assert!(is_date_only(" 2021年3月5日 星期五 "));
+        assert!(!is_date_only("2021年3月5日，我们出发了"));
+        assert!(!is_date_only("2021-03-05 来源：某报"));
+    }
+
+    #[test]
+    fn printed_clock_gives_the_offset() {
+        let iso = parse("2022-02-06T12:48:06+00:00").expect("iso");
+        let shown = as_printed(iso, "06/02/2022 - 13:48").expect("printed");
+        assert_eq!(
+            shown.time.format("%Y-%m-%d %H:%M%:z").to_string(),
+            "2022-02-06 13:48+01:00"
+        );
+        // A different minute is another time, not another zone.
+        assert!(as_printed(iso, "06/02/2022 - 13:41").is_none());
+        // The local day must be printed too.
+        assert!(as_printed(iso, "09/03/2022 - 13:48").is_none());
     }
 
     #[test]

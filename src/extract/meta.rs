@@ -29,6 +29,8 @@ pub struct HeadInfo {
     pub ld_headline: Option<String>,
     pub ld_author: Option<String>,
     pub time_element: Option<String>,
+    /// What the first `<time>` element shows: the page's own clock for `time_element`.
+    pub time_text: Option<String>,
 }
 
 impl HeadInfo {
@@ -88,12 +90,15 @@ pub fn read(doc: &Html) -> HeadInfo {
             read_ld(&v, &mut info, 0);
         }
     }
-    info.time_element = doc.select(&TIME).find_map(|t| {
-        t.value()
+    if let Some(t) = doc.select(&TIME).next() {
+        let shown = text_of(t);
+        info.time_element = t
+            .value()
             .attr("datetime")
             .map(str::to_string)
-            .or_else(|| Some(text_of(t)))
-    });
+            .or_else(|| Some(shown.clone()));
+        info.time_text = Some(shown);
+    }
     info
 }
 

@@ -199,9 +199,36 @@ pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Articl
     let mut paragraphs: Vec<&str> = Vec::new();
     let mut byline_text = String::new();
     let mut body_chars = 0usize;
+    let mut para_nodes: Vec<usize> = Vec::new();
     for line in &body_lines {
-        if content::is_closing_notice(line) {
+        if content::is_closing_notice(line)
+            || body_chars >= 100 && content::is_site_footer(line)
+            || body_chars >= 300 && content::is_rule_line(line)
+        {
             break;
+        }
+        // A line that is only a date stamps an entry. Above the story it is the header's (with
+        // the short headline lines before it); once a story has run, a stamp with a time of day
+        // opens the next entry of an archive or thread page.
+        if date::is_date_only(&line.text) {
+            let timed = date::find_first(&line.text).is_some_and(|f| f.has_time);
+            if body_chars >= 200 && timed {
+                if paragraphs.last().is_some_and(|p| p.chars().count() <= 30) {
+                    paragraphs.pop();
+                    para_nodes.pop();
+                }
+                break;
+            }
+            if body_chars < 100 && paragraphs.iter().all(|p| p.chars().count() <= 30) {
+                paragraphs.clear();
+                para_nodes.clear();
+                body_chars = 0;
+            }
+            if body_chars == 0 || timed {
+                byline_text.push_str(&line.spaced);
+                byline_text.push('\n');
+                continue;
+            }
         }
         // A related-stories heading ends the story, unless the story has not begun yet.
         if content::is_list_heading(line) {
@@ -209,9 +236,14 @@ pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Articl
                 break;
             }
             paragraphs.push(&line.text);
+            para_nodes.push(line.node);
             continue;
         }
-        if paragraphs.is_empty() && content::is_promo(line) {
+        if paragraphs.is_empty() && content::is_promo(line)
+            || body_chars < 100
+                && (content::is_widget_crumb(line)
+                    || line.chars <= 80 && BREADCRUMB.is_match(&line.text))
+        {
             continue;
         }
         let key: String = line.text.chars().filter(|c| !c.is_whitespace()).collect();
@@ -227,6 +259,7 @@ pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Articl
             continue;
         }
         body_chars += line.chars;
+        para_nodes.push(line.node);
         paragraphs.push(&line.text);
     }
     while paragraphs.len() > 1
@@ -235,6 +268,7 @@ pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Articl
             .any(|l| paragraphs.last().is_some_and(|p| *p == l.text) && content::is_promo(l))
     {
         paragraphs.pop();
+        para_nodes.pop();
     }
     let body = paragraphs.join("\n");
     if body.chars().filter(|c| !c.is_whitespace()).count() < 10 {
@@ -245,21 +279,53 @@ pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Articl
     let header_text: String = header.iter().map(|l| format!("{}\n", l.spaced)).collect();
     let edges: String = paragraphs
         .iter()
-        .take(3)
-        .chain(paragraphs.iter().rev().take(4))
+        .take(6)
+        .chain(paragraphs.iter().rev().take(6))
         .map(|p| format!("{p}\n"))
         .collect();
-    let after_text: String = after_body
+    // What the container holds after the story (boxes skipped, the next entry, a stamp under a
+    // drawn rule) and then what follows the container.
+    let after_text: String = all_lines
         .iter()
+        .filter(|l| l.node > para_nodes.last().copied().unwrap_or(main) && l.node < main_end)
+        .take(6)
+        .chain(after_body.iter().copied())
         .map(|l| format!("{}\n", l.spaced))
         .collect();
     let from_header = byline::parse(&header_text);
     let from_rest = byline::parse(&format!("{byline_text}{edges}{after_text}"));
     let dated = byline::from_dated_line(&format!("{header_text}{byline_text}{edges}"));
-    let meta_author = head
-        .get(&["author", "article:author"])
-        .map(str::to_string)
-        .or_else(|| head.ld_author.clone());
+    let meta_author = [
+        "author",
+        "article:author",
+        "citation_author",
+        "citation_authors",
+        "dc.creator",
+    ]
+    .iter()
+    .filter_map(|k| head.get(&[k]))
+    .map(byline::tidy_meta_name)
+    .chain(head.ld_author.clone())
+    .collect::<Vec<_>>();
+    // A person named in any author tag, else a medium (a source when no 来源 line says one).
+    let meta_person = meta_author
+        .iter()
+        .find(|a| byline::looks_like_person(a))
+        .cloned();
+    let meta_media = meta_author
+        .iter()
+        .find(|a| byline::looks_like_media(a))
+        .cloned();
+    // Essays and papers print the writer's bare name under the headline.
+    let lone = title_line
+        .map(|t| &all_lines[t + 1..first_body_line])
+        .unwrap_or_default()
+        .iter()
+        .filter(|l| l.link_chars == 0)
+        .map(|l| l.text.as_str())
+        .chain(paragraphs.iter().take(5).copied())
+        .take(6)
+        .find_map(byline::lone_names);
     let source = from_header
         .source
         .or(from_rest.source)
@@ -268,17 +334,14 @@ pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Articl
             head.get(&["source", "og:source", "article:source", "mediaid"])
                 .map(str::to_string)
         })
-        .or_else(|| {
-            meta_author
-                .clone()
-                .filter(|a| a.chars().count() <= 20 && byline::looks_like_media(a))
-        });
+        .or_else(|| meta_media.clone().filter(|a| a.chars().count() <= 20));
     let author = from_header
         .author
         .or(from_rest.author)
         .or(dated.author)
+        .or(lone)
         .or_else(|| {
-            meta_author.filter(|a| {
+            meta_person.filter(|a| {
                 byline::looks_like_person(a)
                     && !title.contains(a.as_str())
                     && source.as_deref() != Some(a.as_str())
@@ -342,7 +405,13 @@ fn publish_time(
     main_end: usize,
     url: Option<&str>,
 ) -> Option<chrono::DateTime<chrono::FixedOffset>> {
-    let byline = date::find_first(header_text).or_else(|| date::find_first(body_meta_text));
+    // A stamp with a time of day beats a bare date in the same header (`建立于:2004年10月6日`
+    // in a blog's sidebar above `发表于 2005-9-15 11:46`).
+    let first_timed = |t: &str| date::find_all(t).find(|f| f.has_time);
+    let byline = first_timed(header_text)
+        .or_else(|| date::find_first(header_text))
+        .or_else(|| first_timed(body_meta_text))
+        .or_else(|| date::find_first(body_meta_text));
     if let Some(f) = byline.filter(|f| f.has_time) {
         return Some(f.time);
     }
@@ -365,11 +434,20 @@ fn publish_time(
         "date",
         "sailthru.date",
     ];
+    // Machine-readable times are shown on Beijing's clock, unless the page prints the same
+    // instant on its own clock (`<time datetime="…T12:48Z">06/02/2022 - 13:48</time>`).
     let structured = head
         .get(&meta_keys)
         .and_then(date::parse)
         .or_else(|| head.ld_published.as_deref().and_then(date::parse))
-        .or_else(|| head.time_element.as_deref().and_then(date::parse));
+        .or_else(|| head.time_element.as_deref().and_then(date::parse))
+        .map(|s| {
+            head.time_text
+                .as_deref()
+                .filter(|_| s.zoned)
+                .and_then(|shown| date::as_printed(s, shown))
+                .unwrap_or_else(|| s.in_beijing())
+        });
     match (byline, structured) {
         (Some(b), Some(s)) if s.has_time && s.time.date_naive() == b.time.date_naive() => {
             return Some(s.time)
@@ -399,6 +477,7 @@ fn publish_time(
         .or_else(|| {
             head.get(&["dateupdate", "datemodified", "article:modified_time"])
                 .and_then(date::parse)
+                .map(date::Found::in_beijing)
         })
         .or_else(|| url.and_then(date::from_url))
         .map(|f| f.time)
@@ -418,7 +497,7 @@ pub fn from_record(origin: &str, r: &ExtractedRecord) -> Result<Article> {
         .into_iter()
         .flatten()
         .find_map(|v| date::parse(v))
-        .map(|f| f.time);
+        .map(|f| f.in_beijing().time);
     let id = match &r.id {
         Some(id) if !id.to_string().trim().is_empty() => id.to_string().trim().to_string(),
         _ => stable_id(r.url.as_deref(), &title, &body),
@@ -515,6 +594,66 @@ mod tests {
         );
         let a = extract_html(&html, None).expect("article");
         assert!(a.body.contains("很深的嵌套"));
+    }
+
+    const PROSE: &str =
+        "今天发生了一件事情，人们议论纷纷，专家表示关注，并且给出更多细节，说明来龙去脉。";
+
+    #[test]
+    fn archive_page_keeps_the_first_entry() {
+        let html = format!(
+            "<html><body><table>\
+            <tr><td>第一篇日志</td><td>2005-06-14 03:25:55</td></tr>\
+            <tr><td class=\"post-body\"><p>{PROSE}</p><p>{PROSE}</p><p>{PROSE}</p>\
+            <p>{PROSE}</p><p>{PROSE}</p><p>{PROSE}</p></td></tr>\
+            <tr><td class=\"post-footer\">由小雨点张贴 @ <a href=/p/1>2005-06-14 03:25:55</a> \
+            <a href=/c/1>共 3 篇评论</a></td></tr>\
+            <tr><td>第二篇日志</td><td>2005-06-13 15:00:14</td></tr>\
+            <tr><td><p>另一篇的内容，和第一篇没有关系，也不应当出现在正文里。{PROSE}</p></td></tr>\
+            </table></body></html>"
+        );
+        let a = extract_html(&html, None).expect("article");
+        assert!(!a.body.contains("另一篇"), "{}", a.body);
+        assert!(!a.body.contains("第二篇日志"), "{}", a.body);
+        assert!(!a.body.starts_with("第一篇日志"), "{}", a.body);
+        assert_eq!(a.author.as_deref(), Some("小雨点"));
+        let published = a.published.map(|t| t.to_rfc3339());
+        assert_eq!(published.as_deref(), Some("2005-06-14T03:25:55+08:00"));
+    }
+
+    #[test]
+    fn icon_glyphs_counters_and_breadcrumbs_are_not_text() {
+        let html = format!(
+            "<html><body><div class=wrap><div>当前位置：首页 &gt; 财经</div>\
+            <div><i>\u{e60e}</i><span>4</span> <i>\u{e614}</i><span>3573</span></div>\
+            <div><p>{PROSE}</p><p>{PROSE}</p></div></div></body></html>"
+        );
+        let a = extract_html(&html, None).expect("article");
+        assert!(a.body.starts_with("今天发生了"), "{}", a.body);
+    }
+
+    #[test]
+    fn comment_threads_are_not_the_story() {
+        let html = format!(
+            "<html><body><div id=main><div class=text><p>{PROSE}</p><p>{PROSE}</p></div>\
+            <div id=\"comment-box\"><p>网友甲：说得好，我很赞同，支持！</p>\
+            <p>网友乙：不同意，理由如下：第一，第二，第三。</p><p>网友丙：{PROSE}{PROSE}</p></div>\
+            </div></body></html>"
+        );
+        let a = extract_html(&html, None).expect("article");
+        assert!(!a.body.contains("网友"), "{}", a.body);
+    }
+
+    #[test]
+    fn printed_clock_wins_over_utc() {
+        let html = format!(
+            "<html><head><meta property=\"article:published_time\" content=\"2022-02-06T12:48:06+00:00\">\
+            </head><body><h1>一条国际新闻的标题</h1><p>发表时间：<time datetime=\"2022-02-06T12:48:06+00:00\">\
+            06/02/2022 - 13:48</time></p><div><p>{PROSE}</p><p>{PROSE}</p></div></body></html>"
+        );
+        let a = extract_html(&html, None).expect("article");
+        let published = a.published.map(|t| t.to_rfc3339());
+        assert_eq!(published.as_deref(), Some("2022-02-06T13:48:06+01:00"));
     }
 
     #[test]
