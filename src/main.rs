@@ -88,6 +88,9 @@ enum Command {
         /// the index, or left more than 8 segments, merges it into one (faster queries).
         #[arg(long)]
         no_merge: bool,
+        /// Don't group reprints (each article is its own story).
+        #[arg(long)]
+        no_reprints: bool,
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
@@ -260,6 +263,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             user_dict,
             threads,
             no_merge,
+            no_reprints,
             json,
         } => cmd_index(
             paths,
@@ -270,6 +274,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     .map(|t| t.max(1))
                     .unwrap_or(IndexOptions::default().threads),
                 final_merge: !no_merge,
+                detect_reprints: !no_reprints,
                 ..IndexOptions::default()
             },
             user_dict,

@@ -286,6 +286,7 @@ fn a_run_that_changes_the_index_merges_it_into_one_segment() {
         threads: 2,
         heap_bytes: 64 << 20,
         final_merge,
+        detect_reprints: true,
     };
     let run = |dir: &std::path::Path, final_merge| {
         let open = create_or_open(dir, None).expect("index opens");
@@ -316,4 +317,23 @@ fn a_run_that_changes_the_index_merges_it_into_one_segment() {
 fn search_total_unmerged(dir: &std::path::Path) -> u64 {
     let engine = Engine::open(dir, false).expect("engine");
     search(&engine, "援疆").total
+}
+
+#[test]
+fn without_reprint_detection_every_copy_is_its_own_story() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let open = create_or_open(dir.path(), None).expect("index opens");
+    let options = IndexOptions {
+        detect_reprints: false,
+        ..IndexOptions::default()
+    };
+    let s = Indexer::new(open, options)
+        .expect("writer")
+        .run(&[corpus()], Arc::new(AtomicBool::new(false)), &mut |_| {})
+        .expect("indexing runs");
+    assert_eq!((s.added, s.reprints), (50, 0));
+    let engine = Engine::open(dir.path(), false).expect("engine");
+    let resp = search(&engine, "\"一个山村的五年之变\"");
+    assert_eq!(resp.hits.len(), 3);
+    assert!(resp.hits.iter().all(|h| h.copies.is_none()));
 }

@@ -31,6 +31,41 @@ pub struct Fingerprint {
     pub minhash: Vec<u32>,
 }
 
+impl Fingerprint {
+    /// No fingerprint: never a reprint of anything.
+    pub fn none() -> Fingerprint {
+        Fingerprint {
+            exact: NO_TEXT,
+            minhash: Vec::new(),
+        }
+    }
+}
+
+/// splitmix64 as a `const fn`, to derive the hash family at compile time.
+const fn splitmix(i: u64) -> u64 {
+    let mut z = i.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+const fn family(salt: u64, odd: bool) -> [u64; NUM_HASHES] {
+    let mut out = [0u64; NUM_HASHES];
+    let mut i = 0;
+    while i < NUM_HASHES {
+        out[i] = splitmix(salt.wrapping_add(i as u64));
+        if odd {
+            out[i] |= 1;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The MinHash functions h_i(x) = (a_i·x + b_i) >> 32 over a 64-bit shingle hash.
+static MULTIPLIERS: [u64; NUM_HASHES] = family(0x5eed_0001, true);
+static ADDENDS: [u64; NUM_HASHES] = family(0x5eed_1001, false);
+
 #[inline]
 fn mix(mut z: u64) -> u64 {
     // splitmix64's finalizer: cheap and well spread.
@@ -71,8 +106,10 @@ pub fn fingerprint(text: &str) -> Fingerprint {
         for c in window {
             h = mix(h ^ *c as u64);
         }
-        for (i, m) in mins.iter_mut().enumerate() {
-            let v = (mix(h ^ (i as u64).wrapping_mul(0x2545_f491_4f6c_dd1d)) >> 32) as u32;
+        // Multiply-shift: one multiply and add per hash function instead of a full mix
+        // (ingest with reprint detection on 30k articles: +28% → see benches/README).
+        for (m, (a, b)) in mins.iter_mut().zip(MULTIPLIERS.iter().zip(ADDENDS.iter())) {
+            let v = (h.wrapping_mul(*a).wrapping_add(*b) >> 32) as u32;
             if v < *m {
                 *m = v;
             }

@@ -16,7 +16,7 @@ use tantivy::{IndexWriter, TantivyDocument, Term};
 use super::dedup::Existing;
 use super::open::OpenIndex;
 use super::schema::{hash64, id_hash};
-use crate::analyze::fingerprint::{fingerprint, to_bytes};
+use crate::analyze::fingerprint::{fingerprint, to_bytes, Fingerprint};
 use crate::article::Article;
 use crate::error::{Error, Result};
 use crate::{extract, ingest};
@@ -32,6 +32,9 @@ pub struct IndexOptions {
     /// Merge the index into one segment at the end of a run that changed it (see
     /// [`Indexer::run`] for when).
     pub final_merge: bool,
+    /// Group reprints (exact and near-duplicate text). Off: every article is its own
+    /// group and no fingerprint is stored, so later runs cannot match against it either.
+    pub detect_reprints: bool,
 }
 
 impl Default for IndexOptions {
@@ -45,6 +48,7 @@ impl Default for IndexOptions {
             threads,
             heap_bytes: 256 << 20,
             final_merge: true,
+            detect_reprints: true,
         }
     }
 }
@@ -192,8 +196,13 @@ impl Indexer {
                 None => summary.added += 1,
             }
             existing.content.insert(key, content);
-            let fp = fingerprint(&article.body);
-            let (group, is_copy) = existing.reprints.assign(key, &fp);
+            let (fp, (group, is_copy)) = if self.options.detect_reprints {
+                let fp = fingerprint(&article.body);
+                let found = existing.reprints.assign(key, &fp);
+                (fp, found)
+            } else {
+                (Fingerprint::none(), (key, false))
+            };
             if is_copy {
                 summary.reprints += 1;
             }

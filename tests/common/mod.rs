@@ -88,6 +88,7 @@ pub fn index_into(dir: &Path, paths: &[PathBuf], commit_every: usize) -> IndexSu
         threads: 2,
         heap_bytes: 64 << 20,
         final_merge: true,
+        detect_reprints: true,
     };
     let mut indexer = Indexer::new(open, options).expect("writer");
     indexer
