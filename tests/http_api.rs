@@ -254,3 +254,60 @@ async fn the_server_sees_new_commits_without_restart() {
     }
     assert_eq!(seen, 2);
 }
+
+/// Requests found by benches/abuse that once panicked (500) or ran away with memory.
+#[tokio::test]
+async fn abusive_queries_get_clear_answers() {
+    let (_d, engine, _) = corpus_engine();
+    // `[* TO *]`: every dated article, not a panic.
+    let (s, body, _) = get(&engine, "/api/search?q=published:%5B*%20TO%20*%5D&limit=1").await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(body["total"], 50);
+    // A day count that overflows the calendar means no window, not a panic.
+    let (s, body, _) = get(&engine, "/api/search?q=%E6%8F%B4%E7%96%86&limit=1").await;
+    let id = body["hits"][0]["id"].as_str().expect("a hit").to_string();
+    let (s2, body2, _) = get(
+        &engine,
+        &format!("/api/articles/{id}/related?days=4294967295"),
+    )
+    .await;
+    assert_eq!((s, s2), (200, 200), "{body2}");
+    // Proximity over many terms is refused before it runs.
+    let near = "NEAR/1000(的 是 了 在 和 有 不 这 中 国 人 大)";
+    let q: String = near.bytes().map(|b| format!("%{b:02X}")).collect();
+    let (s, body, _) = get(&engine, &format!("/api/search?q={q}")).await;
+    assert_eq!(s, 400, "{body}");
+    assert_eq!(body["error"]["code"], "bad_query");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("at most 8 terms"),
+        "{body}"
+    );
+}
+
+#[test]
+fn slow_and_silent_clients_are_cut_off() {
+    use std::io::{Read, Write};
+    let (_d, engine, _) = corpus_engine();
+    let server = TestServer::start(engine);
+    let started = std::time::Instant::now();
+    let mut silent = std::net::TcpStream::connect(server.addr).expect("connect");
+    let mut slow = std::net::TcpStream::connect(server.addr).expect("connect");
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .expect("half a request");
+    for s in [&mut silent, &mut slow] {
+        s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .expect("timeout");
+        let mut buf = Vec::new();
+        // The server closes the connection: read ends with 0 bytes, not the timeout.
+        s.read_to_end(&mut buf).expect("closed by the server");
+    }
+    let waited = started.elapsed();
+    assert!(
+        waited < zhnews::serve::HEADER_READ_TIMEOUT + std::time::Duration::from_secs(5),
+        "{waited:?}"
+    );
+    server.stop();
+}

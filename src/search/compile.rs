@@ -82,6 +82,13 @@ pub fn date_range_query(
         Some(next) => Bound::Excluded(Term::from_field_date(field, day_start(next))),
         None => Bound::Unbounded,
     };
+    if matches!((&lower, &upper), (Bound::Unbounded, Bound::Unbounded)) {
+        // `[* TO *]`: any article with a date (tantivy's range query needs a bound).
+        return Box::new(tantivy::query::ExistsQuery::new(
+            crate::index::schema::PUBLISHED.to_string(),
+            false,
+        ));
+    }
     Box::new(RangeQuery::new(lower, upper))
 }
 

@@ -156,9 +156,19 @@ fn export_stream(engine: Engine, q: String, format: ExportFormat, fields: Vec<St
             tx: tx.clone(),
             buf: Vec::new(),
         };
-        if let Err(e) = engine.export(&q, format, &fields, &mut w) {
-            tracing::warn!(error = %e, "export ended early");
-            let _ = tx.blocking_send(Err(std::io::Error::other(e.to_string())));
+        // A failure, even a panic, must end the stream with an error: a cleanly ended
+        // stream would read as a complete (empty or short) export.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            engine.export(&q, format, &fields, &mut w)
+        }));
+        let failure = match result {
+            Ok(Ok(_)) => None,
+            Ok(Err(e)) => Some(e.to_string()),
+            Err(_) => Some("internal error".to_string()),
+        };
+        if let Some(reason) = failure {
+            tracing::warn!(error = %reason, "export ended early");
+            let _ = tx.blocking_send(Err(std::io::Error::other(reason)));
         }
     });
     let stream = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
