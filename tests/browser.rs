@@ -69,6 +69,19 @@ const QUERY: &str = "援疆 教育";
 /// Spread over 2019–2022 with an empty 2021, and its hits include stories with related ones.
 const TREND_QUERY: &str = "5G";
 
+/// The demo corpus served on a free port and a browser at 1280×900, or `None` (with a
+/// note) when chromium is not installed.
+fn start_page() -> Option<(tempfile::TempDir, TestServer, Browser, String)> {
+    let Some(binary) = chromium() else {
+        eprintln!("NOTE: no chromium on PATH; .ci/run installs it. Browser test not run here.");
+        return None;
+    };
+    let (dir, engine, _) = corpus_engine();
+    let server = TestServer::start(engine);
+    let base = format!("http://{}", server.addr);
+    Some((dir, server, Browser::launch(binary, 1280, 900), base))
+}
+
 /// GET `path` from the test server and parse the JSON body.
 fn api(base: &str, path: &str) -> Value {
     let url = format!("{base}{path}");
@@ -146,14 +159,9 @@ const SEARCH_STATE: &str = r#"({
 
 #[test]
 fn typing_chinese_through_an_input_method_searches_on_enter_after_composition_ends() {
-    let Some(binary) = chromium() else {
-        eprintln!("NOTE: no chromium on PATH; .ci/run installs it. Browser test not run here.");
+    let Some((_d, server, mut b, base)) = start_page() else {
         return;
     };
-    let (_d, engine, _) = corpus_engine();
-    let server = TestServer::start(engine);
-    let base = format!("http://{}", server.addr);
-    let mut b = Browser::launch(binary, 1280, 900);
     b.open(&format!("{base}/"));
     b.wait_until(
         "document.getElementById('stats').textContent.includes('文档数')",
@@ -273,14 +281,9 @@ fn typing_chinese_through_an_input_method_searches_on_enter_after_composition_en
 
 #[test]
 fn the_trend_chart_and_related_stories_match_the_api() {
-    let Some(binary) = chromium() else {
-        eprintln!("NOTE: no chromium on PATH; .ci/run installs it. Browser test not run here.");
+    let Some((_d, server, mut b, base)) = start_page() else {
         return;
     };
-    let (_d, engine, _) = corpus_engine();
-    let server = TestServer::start(engine);
-    let base = format!("http://{}", server.addr);
-    let mut b = Browser::launch(binary, 1280, 900);
     b.open(&format!(
         "{base}/#/search?q={}",
         urlencoding::encode(TREND_QUERY)
