@@ -98,6 +98,10 @@ fn first<'a>(m: &'a HashMap<String, Vec<String>>, k: &str) -> Option<&'a str> {
         .filter(|s| !s.is_empty())
 }
 
+fn required_q(m: &HashMap<String, Vec<String>>) -> Result<&str, Error> {
+    first(m, "q").ok_or_else(|| Error::BadQuery("parameter q is required".into()))
+}
+
 fn date(m: &HashMap<String, Vec<String>>, k: &str) -> Result<Option<chrono::NaiveDate>, Error> {
     first(m, k)
         .map(|v| {
@@ -190,7 +194,7 @@ fn export_stream(engine: Engine, q: String, format: ExportFormat, fields: Vec<St
 }
 
 fn search_request(m: &HashMap<String, Vec<String>>) -> Result<SearchRequest, Error> {
-    let q = first(m, "q").ok_or_else(|| Error::BadQuery("parameter q is required".into()))?;
+    let q = required_q(m)?;
     let mut req = SearchRequest::new(q);
     if let Some(l) = first(m, "limit") {
         req.limit = l
@@ -377,9 +381,7 @@ pub fn routes(
         .and(with.clone())
         .then(move |raw: String, engine: Engine| async move {
             let params = parse_query(&raw).and_then(|m| {
-                let q = first(&m, "q")
-                    .ok_or_else(|| Error::BadQuery("parameter q is required".into()))?
-                    .to_string();
+                let q = required_q(&m)?.to_string();
                 Ok((
                     q,
                     number(&m, "width", 20)?,
@@ -402,9 +404,7 @@ pub fn routes(
         .and(with.clone())
         .then(move |raw: String, engine: Engine| async move {
             let params = parse_query(&raw).and_then(|m| {
-                let q = first(&m, "q")
-                    .ok_or_else(|| Error::BadQuery("parameter q is required".into()))?
-                    .to_string();
+                let q = required_q(&m)?.to_string();
                 let format: ExportFormat = first(&m, "format").unwrap_or("csv").parse()?;
                 let fields = parse_fields(first(&m, "fields"))?;
                 // Parse now so a bad query is a 400, not a broken stream.
