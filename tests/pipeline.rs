@@ -337,3 +337,19 @@ fn without_reprint_detection_every_copy_is_its_own_story() {
     assert_eq!(resp.hits.len(), 3);
     assert!(resp.hits.iter().all(|h| h.copies.is_none()));
 }
+
+#[test]
+fn a_search_past_its_time_budget_stops_and_says_so() {
+    let (_dir, engine, _) = corpus_engine();
+    let mut req = SearchRequest::new("援疆");
+    req.budget = Some(std::time::Duration::from_secs(30));
+    assert!(!engine.search(&req).expect("in budget").hits.is_empty());
+    // A spent budget stops the scorers before the first document: an error, never a
+    // silently short page.
+    req.budget = Some(std::time::Duration::ZERO);
+    let err = engine.search(&req).expect_err("past the budget");
+    assert!(
+        matches!(err, zhnews::error::Error::Timeout(0)),
+        "unexpected {err}"
+    );
+}

@@ -5,6 +5,7 @@ pub mod chart;
 pub mod collect;
 pub mod compile;
 mod cursor;
+pub mod deadline;
 pub mod export;
 pub mod kwic;
 pub mod query;
@@ -55,6 +56,8 @@ pub struct SearchRequest {
     /// Hits carry only id and score, read from fast columns without touching the stored
     /// text (batch runs that want a ranking, as the peer engines report it).
     pub ids_only: bool,
+    /// Stop scanning after this long and fail with [`Error::Timeout`].
+    pub budget: Option<std::time::Duration>,
 }
 
 impl SearchRequest {
@@ -73,6 +76,7 @@ impl SearchRequest {
             plain: false,
             partial: false,
             ids_only: false,
+            budget: None,
         }
     }
 }
@@ -145,6 +149,21 @@ pub struct Engine {
     open: OpenIndex,
     reader: IndexReader,
     words: WordsTokenizer,
+}
+
+fn with_deadline(query: Box<dyn Query>, deadline: &Option<deadline::Deadline>) -> Box<dyn Query> {
+    match deadline {
+        Some(d) => Box::new(deadline::DeadlineQuery::new(query, d.clone())),
+        None => query,
+    }
+}
+
+/// Incomplete results are an error, never a silently short page.
+fn check_deadline(deadline: &Option<deadline::Deadline>, req: &SearchRequest) -> Result<()> {
+    match (deadline, req.budget) {
+        (Some(d), Some(b)) if d.expired() => Err(Error::Timeout(b.as_millis() as u64)),
+        _ => Ok(()),
+    }
 }
 
 pub fn format_time(secs: i64) -> Option<String> {
@@ -277,6 +296,7 @@ impl Engine {
         words: &[String],
         shown: &[Entry],
         wanted: usize,
+        deadline: &Option<deadline::Deadline>,
     ) -> Result<Vec<Entry>> {
         let compiler = Compiler {
             fields: &self.open.fields,
@@ -293,6 +313,7 @@ impl Engine {
             clauses.extend(filters);
             Box::new(BooleanQuery::new(clauses))
         };
+        let query = with_deadline(query, deadline);
         // Copies of one story take several places; ask for enough to fill the page.
         let limit = shown.len() + 2 * wanted;
         let top = searcher.search(&*query, &TopDocs::with_limit(limit).order_by_score())?;
@@ -333,6 +354,9 @@ impl Engine {
                 req.limit
             )));
         }
+        let deadline = req
+            .budget
+            .map(|b| deadline::Deadline::new(std::time::Instant::now() + b));
         let (query, node) = self.compile_with(
             &req.query,
             req.plain,
@@ -340,6 +364,7 @@ impl Engine {
             req.to,
             req.source.as_deref(),
         )?;
+        let query = with_deadline(query, &deadline);
         let after = match &req.cursor {
             Some(c) if !c.is_empty() => Some(cursor::decode(c, req.sort)?),
             _ => None,
@@ -353,6 +378,7 @@ impl Engine {
             facets: req.facets,
         };
         let matches = searcher.search(&*query, &collector)?;
+        check_deadline(&deadline, req)?;
         let mut terms = Vec::new();
         node.highlight_terms(&mut terms);
         let page: Vec<&Entry> = matches.top.iter().skip(req.offset).collect();
@@ -376,7 +402,9 @@ impl Engine {
         });
         if let Some(words) = words {
             let wanted = req.limit - hits.len();
-            for e in self.partial_matches(&searcher, req, &words, &matches.top, wanted)? {
+            let partial = self.partial_matches(&searcher, req, &words, &matches.top, wanted, &deadline)?;
+            check_deadline(&deadline, req)?;
+            for e in partial {
                 let mut hit = self.hit_or_id(&searcher, &e, &terms, req)?;
                 hit.partial = true;
                 hits.push(hit);

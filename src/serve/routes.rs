@@ -283,10 +283,12 @@ pub fn routes(
         .and(raw_query())
         .and(with.clone())
         .then(move |raw: String, engine: Engine| async move {
-            let req = match parse_query(&raw).and_then(|m| search_request(&m)) {
+            let mut req = match parse_query(&raw).and_then(|m| search_request(&m)) {
                 Ok(r) => r,
                 Err(e) => return from_error(e),
             };
+            // The scan itself stops at the budget, so a timed-out request frees its thread.
+            req.budget = Some(budget);
             respond(budget, move || engine.search(&req)).await
         });
 
