@@ -225,6 +225,10 @@ enum Command {
         /// Per-request time budget in milliseconds (then 503).
         #[arg(long, default_value_t = 2000)]
         budget_ms: u64,
+        /// Memory for cached search responses, in MiB (0 turns the cache off). Entries are
+        /// tied to the index generation, so a new commit is never answered from the cache.
+        #[arg(long, default_value_t = 64)]
+        cache_mb: u64,
     },
     /// Extract articles from pages and print one JSON object per page (JSON Lines).
     Extract {
@@ -645,10 +649,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             index,
             addr,
             budget_ms,
+            cache_mb,
         } => {
             let engine = Engine::open(&index, true)?;
             let options = zhnews::serve::ServeOptions {
                 time_budget: std::time::Duration::from_millis(budget_ms.max(1)),
+                cache_bytes: cache_mb << 20,
             };
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()

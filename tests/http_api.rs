@@ -221,19 +221,25 @@ async fn the_server_sees_new_commits_without_restart() {
     );
     index_into(&ix, &[first], 10);
     let engine = zhnews::search::Engine::open(&ix, true).expect("open");
-    let total = |engine: zhnews::search::Engine| async move {
-        let api = routes(engine, ServeOptions::default());
-        let r = warp::test::request()
-            .path("/api/search?q=%E9%87%8D%E8%BD%BD%E6%B5%8B%E8%AF%95")
-            .reply(&api)
-            .await;
-        assert_eq!(r.status().as_u16(), 200);
-        serde_json::from_slice::<serde_json::Value>(r.body())
-            .ok()
-            .and_then(|v| v["total"].as_u64())
-            .unwrap_or(0)
+    // One set of routes throughout, as in a running server: its response cache must not
+    // answer from before the commit.
+    let api = routes(engine.clone(), ServeOptions::default());
+    let total = || {
+        let api = api.clone();
+        async move {
+            let r = warp::test::request()
+                .path("/api/search?q=%E9%87%8D%E8%BD%BD%E6%B5%8B%E8%AF%95")
+                .reply(&api)
+                .await;
+            assert_eq!(r.status().as_u16(), 200);
+            serde_json::from_slice::<serde_json::Value>(r.body())
+                .ok()
+                .and_then(|v| v["total"].as_u64())
+                .unwrap_or(0)
+        }
     };
-    assert_eq!(total(engine.clone()).await, 1);
+    assert_eq!(total().await, 1);
+    assert_eq!(total().await, 1);
     let second = dir.path().join("b.jsonl");
     write_jsonl(
         &second,
@@ -246,7 +252,7 @@ async fn the_server_sees_new_commits_without_restart() {
     // The reader reloads on commit; every request in between still succeeds.
     let mut seen = 0;
     for _ in 0..50 {
-        seen = total(engine.clone()).await;
+        seen = total().await;
         if seen == 2 {
             break;
         }
@@ -310,4 +316,46 @@ fn slow_and_silent_clients_are_cut_off() {
         "{waited:?}"
     );
     server.stop();
+}
+
+#[tokio::test]
+async fn repeated_searches_are_answered_from_the_cache() {
+    let (_d, engine, _) = corpus_engine();
+    let api = routes(engine.clone(), ServeOptions::default());
+    let path = "/api/search?q=%E6%8F%B4%E7%96%86&limit=3";
+    let first = warp::test::request().path(path).reply(&api).await;
+    let second = warp::test::request().path(path).reply(&api).await;
+    assert_eq!(first.status().as_u16(), 200);
+    assert_eq!(first.body(), second.body(), "a hit returns the same bytes");
+    assert_eq!(
+        second.headers()["content-type"],
+        "application/json",
+        "cached answers keep their type"
+    );
+    let health = warp::test::request().path("/healthz").reply(&api).await;
+    let h: serde_json::Value = serde_json::from_slice(health.body()).expect("json");
+    assert_eq!(h["cache"]["hits"], 1, "{h}");
+    assert_eq!(h["cache"]["misses"], 1, "{h}");
+    // Errors are not cached; switched off, nothing is.
+    let bad = "/api/search?q=%22unbalanced";
+    for _ in 0..2 {
+        let r = warp::test::request().path(bad).reply(&api).await;
+        assert_eq!(r.status().as_u16(), 400);
+    }
+    let off = routes(
+        engine,
+        ServeOptions {
+            cache_bytes: 0,
+            ..ServeOptions::default()
+        },
+    );
+    for _ in 0..2 {
+        assert_eq!(
+            warp::test::request().path(path).reply(&off).await.body(),
+            first.body()
+        );
+    }
+    let health = warp::test::request().path("/healthz").reply(&off).await;
+    let h: serde_json::Value = serde_json::from_slice(health.body()).expect("json");
+    assert_eq!(h["cache"]["hits"], 0, "{h}");
 }

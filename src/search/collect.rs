@@ -1,8 +1,15 @@
 //! One pass over the matches: total count, top hits after a cursor (by score or date,
 //! ties broken by id), reprint groups collapsed to one hit, and facet counts.
+//!
+//! Memory and time stay proportional to the page, not to the matches: candidates are
+//! trimmed to the best `limit` (best `limit` groups when collapsing) whenever the buffer
+//! fills. Only a collapsed search after a cursor must remember every group, to know which
+//! groups earlier pages already showed.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
@@ -53,8 +60,6 @@ pub struct MatchCollector {
 #[derive(Debug, Default)]
 pub struct Matches {
     pub total: u64,
-    /// Number of distinct groups among the matches (= total without collapsing).
-    pub groups: u64,
     pub top: Vec<Entry>,
     pub by_source: HashMap<String, u64>,
     pub by_year: HashMap<i32, u64>,
@@ -73,8 +78,9 @@ pub struct SegmentMatches {
     source: Option<StrColumn>,
     total: u64,
     entries: Vec<Entry>,
-    best_of_group: HashMap<u64, Entry>,
-    source_ords: HashMap<u64, u64>,
+    /// Every group's best entry: only for a collapsed search after a cursor.
+    best_of_group: FxHashMap<u64, Entry>,
+    source_ords: FxHashMap<u64, u64>,
     by_year: HashMap<i32, u64>,
 }
 
@@ -109,8 +115,8 @@ impl Collector for MatchCollector {
             source: if self.facets { ff.str(SOURCE)? } else { None },
             total: 0,
             entries: Vec::new(),
-            best_of_group: HashMap::new(),
-            source_ords: HashMap::new(),
+            best_of_group: FxHashMap::default(),
+            source_ords: FxHashMap::default(),
             by_year: HashMap::new(),
         })
     }
@@ -121,7 +127,6 @@ impl Collector for MatchCollector {
 
     fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Matches> {
         let mut out = Matches::default();
-        let mut best_of_group: HashMap<u64, Entry> = HashMap::new();
         let mut entries = Vec::new();
         for f in fruits {
             out.total += f.total;
@@ -131,31 +136,47 @@ impl Collector for MatchCollector {
             for (k, v) in f.by_year {
                 *out.by_year.entry(k).or_default() += v;
             }
-            if self.collapse {
-                for e in f.entries {
-                    keep_best(&mut best_of_group, e);
-                }
-            } else {
-                entries.extend(f.entries);
-            }
+            entries.extend(f.entries);
         }
         if self.collapse {
-            out.groups = best_of_group.len() as u64;
-            entries = best_of_group.into_values().collect();
+            // Copies of one story can sit in several segments.
+            let mut best: FxHashMap<u64, Entry> = FxHashMap::default();
+            for e in entries {
+                keep_best(&mut best, e);
+            }
+            entries = best.into_values().collect();
             if let Some(after) = self.after {
                 entries.retain(|e| e.sort.order(&after) == Ordering::Greater);
             }
-        } else {
-            out.groups = out.total;
         }
-        entries.sort_by(|a, b| a.sort.order(&b.sort));
-        entries.truncate(self.limit);
+        keep_top(&mut entries, self.limit);
         out.top = entries;
         Ok(out)
     }
 }
 
-fn keep_best(map: &mut HashMap<u64, Entry>, e: Entry) {
+/// Sorts `entries` and keeps the first `limit`, selecting before sorting.
+fn keep_top(entries: &mut Vec<Entry>, limit: usize) {
+    if entries.len() > limit && limit > 0 {
+        entries.select_nth_unstable_by(limit - 1, |a, b| a.sort.order(&b.sort));
+    }
+    entries.truncate(limit);
+    entries.sort_unstable_by(|a, b| a.sort.order(&b.sort));
+}
+
+/// Keeps each group's best entry, then the best `limit` of those. A group dropped here
+/// ranked below `limit` other groups, which can only get better, so it cannot reach the
+/// page unless a better copy comes later, and that copy is collected afresh.
+fn keep_top_groups(entries: &mut Vec<Entry>, limit: usize) {
+    let mut best: FxHashMap<u64, Entry> = FxHashMap::default();
+    for e in entries.drain(..) {
+        keep_best(&mut best, e);
+    }
+    entries.extend(best.into_values());
+    keep_top(entries, limit);
+}
+
+fn keep_best(map: &mut FxHashMap<u64, Entry>, e: Entry) {
     map.entry(e.group)
         .and_modify(|old| {
             if e.sort.order(&old.sort) == Ordering::Less {
@@ -204,8 +225,8 @@ impl SegmentCollector for SegmentMatches {
             },
             address: DocAddress::new(self.segment, doc),
         };
-        if self.collapse {
-            // Cursor applies after collapsing, in merge_fruits.
+        if self.collapse && self.after.is_some() {
+            // The cursor applies after collapsing, in merge_fruits.
             keep_best(&mut self.best_of_group, entry);
             return;
         }
@@ -215,22 +236,24 @@ impl SegmentCollector for SegmentMatches {
             }
         }
         self.entries.push(entry);
-        // Keep memory bounded: trim to the best `limit` now and then.
         if self.entries.len() >= 4 * self.limit.max(64) {
-            self.entries.sort_by(|a, b| a.sort.order(&b.sort));
-            self.entries.truncate(self.limit);
+            if self.collapse {
+                keep_top_groups(&mut self.entries, self.limit);
+            } else {
+                keep_top(&mut self.entries, self.limit);
+            }
         }
     }
 
     fn harvest(self) -> SegmentFruit {
-        let mut entries = if self.collapse {
-            self.best_of_group.into_values().collect()
+        let mut entries = self.entries;
+        if self.collapse && self.after.is_some() {
+            // Which groups earlier pages showed is known only across all segments.
+            entries.extend(self.best_of_group.into_values());
+        } else if self.collapse {
+            keep_top_groups(&mut entries, self.limit);
         } else {
-            self.entries
-        };
-        if !self.collapse {
-            entries.sort_by(|a, b| a.sort.order(&b.sort));
-            entries.truncate(self.limit);
+            keep_top(&mut entries, self.limit);
         }
         let mut by_source = HashMap::new();
         if let Some(src) = &self.source {
@@ -247,6 +270,59 @@ impl SegmentCollector for SegmentMatches {
             entries,
             by_source,
             by_year: self.by_year,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn entry(key: u8, id: usize, group: u8) -> Entry {
+        Entry {
+            sort: SortKey {
+                key: key as f64,
+                id: id as u64,
+            },
+            score: key as f32,
+            group: group as u64,
+            address: DocAddress::new(0, id as u32),
+        }
+    }
+
+    proptest! {
+        /// Trimming as matches stream in gives exactly the page a full collapse gives.
+        #[test]
+        fn streamed_trims_equal_a_full_collapse(
+            raw in proptest::collection::vec((0u8..8, 0u8..40), 0..300),
+            limit in 1usize..12,
+            every in 2usize..40,
+        ) {
+            let all: Vec<Entry> = raw
+                .iter()
+                .enumerate()
+                .map(|(i, &(key, group))| entry(key, i, group))
+                .collect();
+            let mut streamed = Vec::new();
+            for e in &all {
+                streamed.push(*e);
+                if streamed.len() >= every {
+                    keep_top_groups(&mut streamed, limit);
+                }
+            }
+            keep_top_groups(&mut streamed, limit);
+
+            let mut best: FxHashMap<u64, Entry> = FxHashMap::default();
+            for e in &all {
+                keep_best(&mut best, *e);
+            }
+            let mut full: Vec<Entry> = best.into_values().collect();
+            full.sort_by(|a, b| a.sort.order(&b.sort));
+            full.truncate(limit);
+            let ids = |v: &[Entry]| v.iter().map(|e| (e.sort.id, e.group)).collect::<Vec<_>>();
+            prop_assert_eq!(ids(&streamed), ids(&full));
         }
     }
 }

@@ -198,7 +198,9 @@ mod tests {
         let mut schema = Schema::builder();
         let f = schema.add_text_field("f", STRING);
         let index = Index::create_in_ram(schema.build());
-        let mut writer = index.writer_with_num_threads(1, 15_000_000).expect("writer");
+        let mut writer = index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("writer");
         for _ in 0..docs {
             writer.add_document(doc!(f => "x")).expect("add");
         }

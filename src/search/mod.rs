@@ -402,7 +402,8 @@ impl Engine {
         });
         if let Some(words) = words {
             let wanted = req.limit - hits.len();
-            let partial = self.partial_matches(&searcher, req, &words, &matches.top, wanted, &deadline)?;
+            let partial =
+                self.partial_matches(&searcher, req, &words, &matches.top, wanted, &deadline)?;
             check_deadline(&deadline, req)?;
             for e in partial {
                 let mut hit = self.hit_or_id(&searcher, &e, &terms, req)?;

@@ -1,9 +1,11 @@
 //! The HTTP API and search page (`zhnews serve`): read-only over an index, reloading on
 //! each commit. Routes are built by [`routes`] so they can be tested without a socket.
 
+mod cache;
 mod openapi;
 mod routes;
 
+pub use cache::{CacheStats, ResponseCache};
 pub use openapi::openapi;
 pub use routes::{routes, ServeOptions};
 

@@ -60,7 +60,7 @@ pub fn openapi() -> Value {
                 "responses": {"200": {"description": "CSV or JSON Lines"}, "400": error}
             }},
             "/api/stats": {"get": {"summary": "Index statistics", "responses": {"200": {"description": "documents, sources, date span"}}}},
-            "/healthz": {"get": {"summary": "Health: index opened, document count, last commit", "responses": {"200": {"description": "ok"}}}},
+            "/healthz": {"get": {"summary": "Health: index opened, document count, last commit, response-cache hits and misses", "responses": {"200": {"description": "ok"}}}},
             "/api/openapi.json": {"get": {"summary": "This description", "responses": {"200": {"description": "OpenAPI 3"}}}}
         },
         "components": {"schemas": {

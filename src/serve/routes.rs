@@ -4,11 +4,13 @@ use std::collections::HashMap;
 use std::convert::Infallible;
 use std::time::Duration;
 
+use bytes::Bytes;
 use serde::Serialize;
 use warp::http::{header, StatusCode};
 use warp::reply::{self, Reply, Response};
 use warp::{Filter, Rejection};
 
+use super::cache::ResponseCache;
 use crate::error::Error;
 use crate::search::export::{parse_fields, ExportFormat};
 use crate::search::trend::Interval;
@@ -21,12 +23,15 @@ const CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-
 pub struct ServeOptions {
     /// Per-request budget; a search running longer ends with 503.
     pub time_budget: Duration,
+    /// Memory for finished search responses (0 turns the cache off).
+    pub cache_bytes: u64,
 }
 
 impl Default for ServeOptions {
     fn default() -> Self {
         ServeOptions {
             time_budget: Duration::from_secs(2),
+            cache_bytes: 64 << 20,
         }
     }
 }
@@ -74,6 +79,16 @@ fn from_error(e: Error) -> Response {
 
 fn json<T: Serialize>(v: &T) -> Response {
     reply::json(v).into_response()
+}
+
+/// A JSON body serialized earlier (a cached or just-computed search response).
+fn json_bytes(body: Bytes) -> Response {
+    let mut r = Response::new(body.into());
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json"),
+    );
+    r
 }
 
 /// Query string to a map, refusing invalid UTF-8 in percent-encoding.
@@ -268,6 +283,7 @@ pub fn routes(
         warp::any().map(move || engine.clone())
     };
     let budget = options.time_budget;
+    let cache = std::sync::Arc::new(ResponseCache::new(options.cache_bytes));
 
     let page = warp::path::end().and(warp::get()).map(|| {
         let mut r = reply::html(PAGE).into_response();
@@ -282,14 +298,39 @@ pub fn routes(
         .and(warp::get())
         .and(raw_query())
         .and(with.clone())
-        .then(move |raw: String, engine: Engine| async move {
-            let mut req = match parse_query(&raw).and_then(|m| search_request(&m)) {
-                Ok(r) => r,
-                Err(e) => return from_error(e),
-            };
-            // The scan itself stops at the budget, so a timed-out request frees its thread.
-            req.budget = Some(budget);
-            respond(budget, move || engine.search(&req)).await
+        .then({
+            let cache = cache.clone();
+            move |raw: String, engine: Engine| {
+                let cache = cache.clone();
+                async move {
+                    // Keyed by the generation the reader holds now: after a commit is
+                    // picked up, no earlier response can be served.
+                    let generation = engine.searcher().generation().generation_id();
+                    if let Some(body) = cache.get(generation, &raw) {
+                        return json_bytes(body);
+                    }
+                    let mut req = match parse_query(&raw).and_then(|m| search_request(&m)) {
+                        Ok(r) => r,
+                        Err(e) => return from_error(e),
+                    };
+                    // The scan itself stops at the budget, so a timed-out request frees
+                    // its thread.
+                    req.budget = Some(budget);
+                    let run = move || {
+                        let resp = engine.search(&req)?;
+                        serde_json::to_vec(&resp)
+                            .map_err(|e| Error::Internal(format!("serialize: {e}")))
+                    };
+                    match blocking(budget, run).await {
+                        Ok(body) => {
+                            let body = Bytes::from(body);
+                            cache.insert(generation, &raw, body.clone());
+                            json_bytes(body)
+                        }
+                        Err(e) => from_error(e),
+                    }
+                }
+            }
         });
 
     let article = warp::path!("api" / "articles" / String)
@@ -311,12 +352,21 @@ pub fn routes(
         .and(with.clone())
         .then(move |engine: Engine| async move { respond(budget, move || engine.stats()).await });
 
-    let health = warp::path!("healthz").and(warp::get()).and(with.clone()).then(move |engine: Engine| async move {
-        match blocking(budget, move || engine.stats()).await {
-            Ok(s) => json(&serde_json::json!({"status": "ok", "documents": s.documents, "last_commit": s.last_commit})),
-            Err(e) => from_error(e),
-        }
-    });
+    let health = warp::path!("healthz")
+        .and(warp::get())
+        .and(with.clone())
+        .then(move |engine: Engine| {
+            let cache = cache.clone();
+            async move {
+                match blocking(budget, move || engine.stats()).await {
+                    Ok(s) => json(&serde_json::json!({
+                        "status": "ok", "documents": s.documents, "last_commit": s.last_commit,
+                        "cache": cache.stats(),
+                    })),
+                    Err(e) => from_error(e),
+                }
+            }
+        });
 
     let related = warp::path!("api" / "articles" / String / "related")
         .and(warp::get())
