@@ -50,6 +50,66 @@ static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("url date regex compiles")
 });
 
+/// English month names, as Chinese pages on English-language platforms and feeds write
+/// dates: `Oct 28, 2020`, `28 October 2020`, `Sat, 28 Dec 2013 00:28:00 +0000`, and blog
+/// themes' `Dec 28 Sat 2013 00:28`. Looked for only where no numeric date is written.
+static ENGLISH: LazyLock<Regex> = LazyLock::new(|| {
+    let month = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?";
+    let weekday = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?";
+    Regex::new(
+        &r"(?ix)
+        (?:^|[^a-z0-9])
+        (?P<all>
+            (?:WEEKDAY ,? \s+)?
+            (?: (?P<mon1>MONTH) \s* (?P<d1>\d{1,2}) (?:st|nd|rd|th)? ,? (?:\s+ WEEKDAY ,?)? \s+ (?P<y1>(?:19|20)\d{2})
+              | (?P<d2>\d{1,2}) (?:st|nd|rd|th)? \s+ (?P<mon2>MONTH) ,? \s+ (?P<y2>(?:19|20)\d{2}) )
+            (?: ,? \s* (?:at \s+)? (?P<H>\d{1,2}) : (?P<M>\d{2}) (?: : (?P<S>\d{2}) )?
+                (?: \s* (?P<ampm>[ap]) \.? m \.? )? )?
+            (?P<zone> \s* (?: Z | [+-]\d{2}:?\d{2} | (?:GMT|UTC)(?:[+-]\d{1,2}(?::?\d{2})?)? ) )?
+        )
+        (?:[^a-z0-9]|$)"
+            .replace("MONTH", month)
+            .replace("WEEKDAY", weekday),
+    )
+    .expect("english date regex compiles")
+});
+
+fn month_number(name: &str) -> Option<u32> {
+    let key = name.get(..3)?.to_ascii_lowercase();
+    let months = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let i = months.iter().position(|m| *m == key)?;
+    u32::try_from(i + 1).ok()
+}
+
+fn from_english(c: &regex::Captures) -> Option<Found> {
+    let group = |a: &str, b: &str| c.name(a).or_else(|| c.name(b)).map(|m| m.as_str());
+    let num = |name: &str| c.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
+    let y = group("y1", "y2")?.parse::<i32>().ok()?;
+    let m = month_number(group("mon1", "mon2")?)?;
+    let d = group("d1", "d2")?.parse::<u32>().ok()?;
+    let hms = match (num("H"), num("M")) {
+        (Some(h), Some(mi)) => {
+            // `12:05 am` is five past midnight, `12:05 pm` five past noon; `18:05 pm` is
+            // already on a 24-hour clock.
+            let h = match c.name("ampm").map(|a| a.as_str().eq_ignore_ascii_case("p")) {
+                Some(_) if h == 0 || h > 12 => h,
+                Some(true) => h % 12 + 12,
+                Some(false) => h % 12,
+                None => h,
+            };
+            Some((h, mi, num("S").unwrap_or(0)))
+        }
+        _ => None,
+    };
+    let zone = c
+        .name("zone")
+        .map(|z| z.as_str())
+        .filter(|z| !z.trim().is_empty());
+    build(y, m, d, hms, zone)
+}
+
 fn build(
     y: i32,
     m: u32,
@@ -144,14 +204,26 @@ fn spans(text: &str) -> Vec<(usize, usize, Found)> {
             Some((m.start(), m.end(), from_captures(&c)?))
         })
         .collect();
-    if !found.is_empty() || !text.contains('-') {
+    if !found.is_empty() {
         return found;
     }
-    SHORT_YEAR
+    if text.contains('-') {
+        let short: Vec<(usize, usize, Found)> = SHORT_YEAR
+            .captures_iter(text)
+            .filter_map(|c| {
+                let (y, m) = (c.name("y")?, c.get(0)?);
+                Some((y.start(), m.end(), from_captures(&c)?))
+            })
+            .collect();
+        if !short.is_empty() {
+            return short;
+        }
+    }
+    ENGLISH
         .captures_iter(text)
         .filter_map(|c| {
-            let (y, m) = (c.name("y")?, c.get(0)?);
-            Some((y.start(), m.end(), from_captures(&c)?))
+            let m = c.name("all")?;
+            Some((m.start(), m.end(), from_english(&c)?))
         })
         .collect()
 }
@@ -170,7 +242,7 @@ pub fn span_end(text: &str) -> Option<usize> {
 pub fn is_date_only(text: &str) -> bool {
     let t = text.trim();
     // The longest stamp, `2020年10月28日 16时33分55秒 星期三`, is well under 40 characters.
-    if t.len() > 60 || !t.starts_with(|c: char| c.is_ascii_digit()) {
+    if t.len() > 60 || !t.starts_with(|c: char| c.is_ascii_alphanumeric()) {
         return false;
     }
     let s = spans(t);
@@ -238,6 +310,7 @@ pub fn find_first(text: &str) -> Option<Found> {
                 })
                 .flatten()
         })
+        .or_else(|| ENGLISH.captures_iter(text).find_map(|c| from_english(&c)))
 }
 
 static MONTH_ONLY: LazyLock<Regex> = LazyLock::new(|| {
@@ -257,6 +330,43 @@ pub fn find_month(text: &str) -> Option<Found> {
         let m = c.name("m")?.as_str().parse().ok()?;
         build(y, m, 1, None, None)
     })
+}
+
+/// Brackets and spaces a dateline may be wrapped in: `（2003年5月）`, `[2003-07-24]`.
+const DATELINE_WRAP: &[char] = &[
+    '(', ')', '（', '）', '[', ']', '【', '】', '〔', '〕', ' ', '\u{3000}',
+];
+
+/// A line that is a story's own date: it opens with a date or a bare month, and at most a
+/// short name (the paper it ran in) or a weekday follows (`2003-7-24 某某晚报`, `（2003年5月）`).
+/// A label before the date (`注册时间：2003-5-1`) makes it some other date, and digits or a
+/// colon after it make it a range or a field list, so those are not datelines.
+pub fn dateline(text: &str) -> Option<Found> {
+    let t = text.trim_matches(DATELINE_WRAP);
+    if t.len() > 80 || !t.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let (found, end) = match DATE_TIME.captures(t) {
+        Some(c) if c.get(0)?.start() == 0 => (from_captures(&c)?, c.get(0)?.end()),
+        _ => {
+            let c = MONTH_ONLY.captures(t).filter(|c| {
+                c.get(0).is_some_and(|m| m.start() == 0)
+                    && !c
+                        .name("next")
+                        .is_some_and(|n| n.as_str().starts_with(|d: char| d.is_ascii_digit()))
+            })?;
+            let end = c.name("next").map_or(t.len(), |n| n.start());
+            let y = c.name("y")?.as_str().parse().ok()?;
+            let m = c.name("m")?.as_str().parse().ok()?;
+            (build(y, m, 1, None, None)?, end)
+        }
+    };
+    let rest = t.get(end..)?.trim_matches(DATELINE_WRAP);
+    let plain = rest.chars().count() <= 12
+        && !rest
+            .chars()
+            .any(|c| c.is_numeric() || ":：,，。;；".contains(c));
+    plain.then_some(found)
 }
 
 /// Parses a value that should be a date: any form above, or epoch seconds/milliseconds.
@@ -366,11 +476,67 @@ mod tests {
     }
 
     #[test]
+    fn english_month_names() {
+        let cases = [
+            ("Posted on Oct 28, 2020", "2020-10-28"),
+            ("October 28, 2020 4:33 PM", "2020-10-28 16:33:00+08:00"),
+            ("Oct. 3rd, 2021 at 12:05 am", "2021-10-03 00:05:00+08:00"),
+            ("28 October 2020", "2020-10-28"),
+            ("发表于 28 Oct 2020 09:15", "2020-10-28 09:15:00+08:00"),
+            (
+                "Sat, 28 Dec 2013 00:28:00 +0000",
+                "2013-12-28 00:28:00+00:00",
+            ),
+            ("Dec 28 Sat 2013 00:28", "2013-12-28 00:28:00+08:00"),
+            ("Monday, March 4, 2019", "2019-03-04"),
+            ("Sept 9, 2019 18:05 pm", "2019-09-09 18:05:00+08:00"),
+            // A numeric date in the same text is preferred.
+            (
+                "Updated Oct 28, 2020; 2020-10-29 08:00",
+                "2020-10-29 08:00:00+08:00",
+            ),
+            // No day, no year, or a word that only starts like a month: not dates.
+            ("in May 2020", "none"),
+            ("Mar 5", "none"),
+            ("Decent 28, 2020", "none"),
+            ("Feb 30, 2020", "none"),
+            ("mayor 28 2020", "none"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(show(parse(input)), want, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn datelines() {
+        let cases = [
+            ("2003-7-24 某某晚报", "2003-07-24"),
+            ("（2019年3月5日）", "2019-03-05"),
+            ("2018年5月", "2018-05-01"),
+            ("【2017年11月号】", "2017-11-01"),
+            ("2016年4月8日 星期五", "2016-04-08"),
+            ("2016-04-08 09:30", "2016-04-08 09:30:00+08:00"),
+            // A label before the date, or fields, ranges and prose after it.
+            ("注册时间：2003-5-1", "none"),
+            ("2019-09-07 来源：某某网", "none"),
+            ("2003年5月—2004年6月", "none"),
+            ("2019年3月5日，记者来到了这个村子采访", "none"),
+            ("2018年5月12日下午两点半左右发生了一起事故", "none"),
+            ("某某日报", "none"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(show(dateline(input)), want, "input {input:?}");
+        }
+    }
+
+    #[test]
     fn date_only_lines() {
         assert!(is_date_only("2005-06-14 03:25:55"));
         assert!(is_date_only(" 2021年3月5日 星期五 "));
         assert!(!is_date_only("2021年3月5日，我们出发了"));
         assert!(!is_date_only("2021-03-05 来源：某报"));
+        assert!(is_date_only("Tue, Mar 9 2021 10:40"));
+        assert!(!is_date_only("Posted on Mar 9, 2021"));
     }
 
     #[test]

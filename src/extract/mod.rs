@@ -362,7 +362,7 @@ pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Articl
                 .map(str::to_string)
         })
         .or_else(|| url.map(str::to_string));
-    let published = publish_time(
+    let page_time = publish_time(
         &head,
         &header_text,
         &byline_text,
@@ -370,6 +370,12 @@ pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Articl
         main_end,
         canonical.as_deref().or(url),
     );
+    // A reprint is dated by its own header, not by when the page reposted it.
+    let published = match (reprint_date(&body_lines), page_time) {
+        (Some(r), Some(p)) if r.time.date_naive() < p.date_naive() => Some(r.time),
+        (Some(r), None) => Some(r.time),
+        (_, p) => p,
+    };
     let keywords = head
         .get(&["keywords", "news_keywords", "article:tag"])
         .map(|k| {
@@ -393,6 +399,33 @@ pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Articl
         keywords,
         body,
     })
+}
+
+/// Lines of a story header: headline, subtitle, author or organisation, none of them prose.
+const REPRINT_HEADER_LINES: usize = 6;
+
+/// The date a reprinted story carries in its own header: the text opens with the original's
+/// headline or author lines and then a dateline (`2003-7-24 某某晚报`, `2003年5月`). A
+/// dateline as the very first line is the page's own stamp, one after prose has begun is part
+/// of the story, and links (menus, other stories) are neither header nor dateline.
+fn reprint_date(body_lines: &[dom::Line]) -> Option<date::Found> {
+    let mut header_lines = 0;
+    for line in body_lines
+        .iter()
+        .filter(|l| l.chars > 0 && l.link_ratio() < 0.5)
+    {
+        if let Some(found) = date::dateline(&line.text) {
+            return (header_lines > 0).then_some(found);
+        }
+        if line.chars > 40 || line.text.contains('。') || header_lines >= REPRINT_HEADER_LINES {
+            return None;
+        }
+        // A line with a date of its own is the page's stamp, not the original's header.
+        if date::find_first(&line.text).is_none() {
+            header_lines += 1;
+        }
+    }
+    None
 }
 
 /// The publish time, most trusted first: a dated byline near the title, meta tags, JSON-LD,
@@ -654,6 +687,79 @@ mod tests {
         let a = extract_html(&html, None).expect("article");
         let published = a.published.map(|t| t.to_rfc3339());
         assert_eq!(published.as_deref(), Some("2022-02-06T13:48:06+01:00"));
+    }
+
+    #[test]
+    fn reprint_datelines() {
+        let cases = [
+            // Headline and author lines, then the original's dateline.
+            (
+                "<p>旧城改造的难题</p><p>本报记者 张某某</p><p>2017-3-8 某某日报</p>",
+                "2017-03-08",
+            ),
+            (
+                "<p>某地居民调查报告</p><p>某某课题组</p><p>（2016年4月）</p>",
+                "2016-04-01",
+            ),
+            // The page's own stamp or a menu link is not the original's header.
+            ("<p><a href=/>首页</a></p><p>2017-3-8</p>", "none"),
+            ("<p>发表于 2019-05-06 10:00</p><p>2017-3-8</p>", "none"),
+            // The dateline opens the text: the page's stamp.
+            ("<p>2017-3-8</p><p>旧城改造的难题</p>", "none"),
+            // A labelled date is some other date.
+            ("<p>旧城改造的难题</p><p>注册时间：2017-3-8</p>", "none"),
+            // Prose, or more lines than a header has, come first.
+            (
+                "<p>旧城改造的难题</p><p>{PROSE}</p><p>2017-3-8 某某日报</p>",
+                "none",
+            ),
+            (
+                "<p>一</p><p>二</p><p>三</p><p>四</p><p>五</p><p>六</p><p>七</p><p>2017-3-8</p>",
+                "none",
+            ),
+        ];
+        for (html, want) in cases {
+            let html = html.replace("{PROSE}", PROSE);
+            let doc = Html::parse_document(&html);
+            let flat = dom::Flat::new(&doc);
+            let lines = flat.lines(0..flat.nodes.len(), &|_| false);
+            let got = reprint_date(&lines)
+                .map_or("none".into(), |f| f.time.format("%Y-%m-%d").to_string());
+            assert_eq!(got, want, "{html}");
+        }
+    }
+
+    #[test]
+    fn reprints_keep_their_own_date() {
+        let page = |opening: &str| {
+            format!(
+                "<html><head><title>转载一篇旧文</title></head><body>\
+                <div class=side>个人空间</div><div class=post>\
+                <div class=stamp>发表于 2019-05-06 10:00</div>\
+                <div class=text>{opening}<p>{PROSE}</p><p>{PROSE}</p><p>{PROSE}</p></div>\
+                </div></body></html>"
+            )
+        };
+        let cases = [
+            (
+                "<p>旧城改造的难题</p><p>本报记者 张某某</p><p>2017-3-8 某某日报</p>",
+                "2017-03-08",
+            ),
+            (
+                "<p>某地居民调查报告</p><p>某某课题组</p><p>2016年4月</p>",
+                "2016-04-01",
+            ),
+            // A dateline later than the page is not the original's.
+            (
+                "<p>旧城改造的难题</p><p>2020-3-8 某某日报</p>",
+                "2019-05-06",
+            ),
+        ];
+        for (opening, want) in cases {
+            let a = extract_html(&page(opening), None).expect("article");
+            let got = a.published.map(|t| t.format("%Y-%m-%d").to_string());
+            assert_eq!(got.as_deref(), Some(want), "{opening}");
+        }
     }
 
     #[test]
