@@ -103,12 +103,7 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("extract");
     g.throughput(Throughput::Elements(pages.len() as u64));
     g.bench_function("all_pages", |b| {
-        b.iter(|| {
-            pages
-                .iter()
-                .filter(|p| extract(p))
-                .count()
-        })
+        b.iter(|| pages.iter().filter(|p| extract(p)).count())
     });
     g.finish();
 }
