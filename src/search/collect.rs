@@ -140,11 +140,7 @@ impl Collector for MatchCollector {
         }
         if self.collapse {
             // Copies of one story can sit in several segments.
-            let mut best: FxHashMap<u64, Entry> = FxHashMap::default();
-            for e in entries {
-                keep_best(&mut best, e);
-            }
-            entries = best.into_values().collect();
+            best_per_group(&mut entries);
             if let Some(after) = self.after {
                 entries.retain(|e| e.sort.order(&after) == Ordering::Greater);
             }
@@ -168,12 +164,17 @@ fn keep_top(entries: &mut Vec<Entry>, limit: usize) {
 /// ranked below `limit` other groups, which can only get better, so it cannot reach the
 /// page unless a better copy comes later, and that copy is collected afresh.
 fn keep_top_groups(entries: &mut Vec<Entry>, limit: usize) {
+    best_per_group(entries);
+    keep_top(entries, limit);
+}
+
+/// Keeps only each group's best entry, in no particular order.
+fn best_per_group(entries: &mut Vec<Entry>) {
     let mut best: FxHashMap<u64, Entry> = FxHashMap::default();
     for e in entries.drain(..) {
         keep_best(&mut best, e);
     }
     entries.extend(best.into_values());
-    keep_top(entries, limit);
 }
 
 fn keep_best(map: &mut FxHashMap<u64, Entry>, e: Entry) {

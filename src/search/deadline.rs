@@ -4,10 +4,12 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
+
+use crate::error::{Error, Result};
 
 /// Documents between two looks at the clock: reading it costs ~20 ns, a document ~10 ns.
 const CHECK_EVERY: u32 = 4096;
@@ -15,14 +17,17 @@ const CHECK_EVERY: u32 = 4096;
 /// When a search must stop, and whether it did.
 #[derive(Debug, Clone)]
 pub struct Deadline {
+    budget: Duration,
     at: Instant,
     expired: Arc<AtomicBool>,
 }
 
 impl Deadline {
-    pub fn new(at: Instant) -> Self {
+    /// A deadline `budget` from now.
+    pub fn after(budget: Duration) -> Self {
         Deadline {
-            at,
+            budget,
+            at: Instant::now() + budget,
             expired: Arc::new(AtomicBool::new(false)),
         }
     }
@@ -32,12 +37,49 @@ impl Deadline {
         self.expired.load(Ordering::Relaxed)
     }
 
+    /// Incomplete results are an error, never a silently short page.
+    pub fn outcome(&self) -> Result<()> {
+        if self.expired() {
+            return Err(Error::Timeout(self.budget.as_millis() as u64));
+        }
+        Ok(())
+    }
+
     fn check(&self) -> bool {
         if self.expired() || Instant::now() >= self.at {
             self.expired.store(true, Ordering::Relaxed);
             return true;
         }
         false
+    }
+}
+
+/// Counts documents and looks at the clock every [`CHECK_EVERY`] of them.
+struct Ticker {
+    deadline: Deadline,
+    countdown: u32,
+    done: bool,
+}
+
+impl Ticker {
+    fn new(deadline: &Deadline) -> Self {
+        Ticker {
+            done: deadline.check(),
+            deadline: deadline.clone(),
+            countdown: CHECK_EVERY,
+        }
+    }
+
+    /// True when the scan must stop now.
+    fn stop(&mut self) -> bool {
+        if !self.done {
+            self.countdown -= 1;
+            if self.countdown == 0 {
+                self.countdown = CHECK_EVERY;
+                self.done = self.deadline.check();
+            }
+        }
+        self.done
     }
 }
 
@@ -83,13 +125,9 @@ struct DeadlineWeight {
 
 impl Weight for DeadlineWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let inner = self.inner.scorer(reader, boost)?;
-        let done = self.deadline.check();
         Ok(Box::new(DeadlineScorer {
-            inner,
-            deadline: self.deadline.clone(),
-            countdown: CHECK_EVERY,
-            done,
+            inner: self.inner.scorer(reader, boost)?,
+            ticker: Ticker::new(&self.deadline),
         }))
     }
 
@@ -105,20 +143,13 @@ impl Weight for DeadlineWeight {
         reader: &SegmentReader,
         callback: &mut dyn FnMut(DocId, Score) -> Score,
     ) -> tantivy::Result<()> {
-        if self.deadline.check() {
+        let mut ticker = Ticker::new(&self.deadline);
+        if ticker.done {
             return Ok(());
         }
-        let mut countdown = CHECK_EVERY;
         self.inner
             .for_each_pruning(threshold, reader, &mut |doc, score| {
-                countdown -= 1;
-                if countdown == 0 {
-                    countdown = CHECK_EVERY;
-                    if self.deadline.check() {
-                        return Score::INFINITY;
-                    }
-                }
-                if self.deadline.expired() {
+                if ticker.stop() {
                     return Score::INFINITY;
                 }
                 callback(doc, score)
@@ -128,40 +159,26 @@ impl Weight for DeadlineWeight {
 
 struct DeadlineScorer {
     inner: Box<dyn Scorer>,
-    deadline: Deadline,
-    countdown: u32,
-    done: bool,
-}
-
-impl DeadlineScorer {
-    /// True when the scorer must stop now.
-    fn tick(&mut self) -> bool {
-        self.countdown -= 1;
-        if self.countdown == 0 {
-            self.countdown = CHECK_EVERY;
-            self.done = self.deadline.check();
-        }
-        self.done
-    }
+    ticker: Ticker,
 }
 
 impl DocSet for DeadlineScorer {
     fn advance(&mut self) -> DocId {
-        if self.done || self.tick() {
+        if self.ticker.stop() {
             return TERMINATED;
         }
         self.inner.advance()
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
-        if self.done || self.tick() {
+        if self.ticker.stop() {
             return TERMINATED;
         }
         self.inner.seek(target)
     }
 
     fn doc(&self) -> DocId {
-        if self.done {
+        if self.ticker.done {
             TERMINATED
         } else {
             self.inner.doc()
@@ -185,8 +202,6 @@ impl Scorer for DeadlineScorer {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use tantivy::collector::{Count, TopDocs};
     use tantivy::query::AllQuery;
     use tantivy::schema::{Schema, STRING};
@@ -212,11 +227,12 @@ mod tests {
     fn a_past_deadline_stops_the_scan_and_says_so() {
         let index = index(20_000);
         let searcher = index.reader().expect("reader").searcher();
-        let deadline = Deadline::new(Instant::now());
+        let deadline = Deadline::after(Duration::ZERO);
         let q = DeadlineQuery::new(Box::new(AllQuery), deadline.clone());
         let n = searcher.search(&q, &Count).expect("search");
         assert!(n < 20_000, "counted {n}");
         assert!(deadline.expired());
+        assert!(matches!(deadline.outcome(), Err(Error::Timeout(0))));
         let top = searcher
             .search(&q, &TopDocs::with_limit(5).order_by_score())
             .expect("search");
@@ -227,7 +243,7 @@ mod tests {
     fn a_future_deadline_changes_nothing() {
         let index = index(20_000);
         let searcher = index.reader().expect("reader").searcher();
-        let deadline = Deadline::new(Instant::now() + Duration::from_secs(60));
+        let deadline = Deadline::after(Duration::from_secs(60));
         let q = DeadlineQuery::new(Box::new(AllQuery), deadline.clone());
         assert_eq!(searcher.search(&q, &Count).expect("search"), 20_000);
         assert_eq!(
@@ -238,5 +254,6 @@ mod tests {
             5
         );
         assert!(!deadline.expired());
+        assert!(deadline.outcome().is_ok());
     }
 }

@@ -158,14 +158,6 @@ fn with_deadline(query: Box<dyn Query>, deadline: &Option<deadline::Deadline>) -
     }
 }
 
-/// Incomplete results are an error, never a silently short page.
-fn check_deadline(deadline: &Option<deadline::Deadline>, req: &SearchRequest) -> Result<()> {
-    match (deadline, req.budget) {
-        (Some(d), Some(b)) if d.expired() => Err(Error::Timeout(b.as_millis() as u64)),
-        _ => Ok(()),
-    }
-}
-
 pub fn format_time(secs: i64) -> Option<String> {
     chrono::DateTime::from_timestamp(secs, 0).map(|t| t.with_timezone(&beijing()).to_rfc3339())
 }
@@ -354,9 +346,7 @@ impl Engine {
                 req.limit
             )));
         }
-        let deadline = req
-            .budget
-            .map(|b| deadline::Deadline::new(std::time::Instant::now() + b));
+        let deadline = req.budget.map(deadline::Deadline::after);
         let (query, node) = self.compile_with(
             &req.query,
             req.plain,
@@ -378,7 +368,9 @@ impl Engine {
             facets: req.facets,
         };
         let matches = searcher.search(&*query, &collector)?;
-        check_deadline(&deadline, req)?;
+        deadline
+            .as_ref()
+            .map_or(Ok(()), deadline::Deadline::outcome)?;
         let mut terms = Vec::new();
         node.highlight_terms(&mut terms);
         let page: Vec<&Entry> = matches.top.iter().skip(req.offset).collect();
@@ -404,7 +396,9 @@ impl Engine {
             let wanted = req.limit - hits.len();
             let partial =
                 self.partial_matches(&searcher, req, &words, &matches.top, wanted, &deadline)?;
-            check_deadline(&deadline, req)?;
+            deadline
+                .as_ref()
+                .map_or(Ok(()), deadline::Deadline::outcome)?;
             for e in partial {
                 let mut hit = self.hit_or_id(&searcher, &e, &terms, req)?;
                 hit.partial = true;
