@@ -128,6 +128,10 @@ enum Command {
         /// of the words (marked partial; plain word queries only).
         #[arg(long)]
         partial: bool,
+        /// Rank the first page without counting every match (plain words, relevance
+        /// order): faster on long queries; the count then covers only the top candidates.
+        #[arg(long)]
+        no_count: bool,
         #[arg(long)]
         json: bool,
     },
@@ -297,6 +301,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             no_collapse,
             facets,
             partial,
+            no_count,
             json,
         } => {
             let engine = Engine::open(&index, false)?;
@@ -314,6 +319,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             req.collapse = !no_collapse;
             req.facets = facets;
             req.partial = partial;
+            req.exact_total = !no_count;
             let resp = engine.search(&req)?;
             let mut out = std::io::stdout().lock();
             if json {
@@ -321,7 +327,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 writeln!(out)?;
             } else {
                 let color = std::io::stdout().is_terminal();
-                writeln!(out, "{} matches for {}", resp.total, resp.query)?;
+                if resp.total_exact {
+                    writeln!(out, "{} matches for {}", resp.total, resp.query)?;
+                } else {
+                    writeln!(out, "{} or more matches for {}", resp.total, resp.query)?;
+                }
                 for (n, h) in resp.hits.iter().enumerate() {
                     let date = h
                         .published
@@ -614,6 +624,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 req.collapse = false;
                 // Like the peers: ids and scores only.
                 req.ids_only = true;
+                // Like the peers: the first page, not a count of every match.
+                req.exact_total = false;
                 req.limit = k;
                 let started = std::time::Instant::now();
                 let resp = engine.search(&req);

@@ -378,3 +378,75 @@ fn partial_matches_top_up_a_short_first_page_after_every_term_matches() {
     let page = e.search(&req).expect("search");
     assert!(page.hits.iter().all(|h| !h.partial));
 }
+
+/// `exact_total = false` scores only the top candidates of the bigram view, but scores
+/// them as the counted search does: where every matching article is a candidate (a small
+/// index), the page must be the same, hit for hit and score for score.
+#[test]
+fn first_page_without_a_count_ranks_as_the_counted_search() {
+    let mut docs: Vec<(&str, &str, &str, &str)> = DOCS.to_vec();
+    docs.extend_from_slice(&[
+        (
+            "r1",
+            "中国人民银行宣布下调存款准备金率",
+            "中国人民银行决定下调金融机构存款准备金率0.5个百分点。",
+            "2022-04-15",
+        ),
+        (
+            "r2",
+            "存款利率调整",
+            "多家银行下调存款利率，准备金政策保持稳定。",
+            "2022-04-20",
+        ),
+        (
+            "r3",
+            "长江 防汛",
+            "长江流域防汛工作全面展开。",
+            "2021-07-01",
+        ),
+    ]);
+    let (_d, e) = engine_with(&docs);
+    let queries = [
+        "人民银行",
+        "台湾经济",
+        "银行 利率",
+        "中国人民银行宣布下调存款准备金率",
+        "下调 准备金 长江",
+        "存款准备金率下调",
+        "银",
+    ];
+    for q in queries {
+        let mut req = SearchRequest::new(q);
+        req.limit = 10;
+        req.collapse = false;
+        req.partial = true;
+        req.plain = true;
+        let counted = e.search(&req).unwrap_or_else(|err| panic!("{q}: {err}"));
+        req.exact_total = false;
+        let top = e.search(&req).unwrap_or_else(|err| panic!("{q}: {err}"));
+        assert!(counted.total_exact && !top.total_exact);
+        assert_eq!(
+            top.total, counted.total,
+            "{q}: every match is a candidate here"
+        );
+        let page = |r: &zhnews::search::SearchResponse| -> Vec<(String, bool)> {
+            r.hits.iter().map(|h| (h.id.clone(), h.partial)).collect()
+        };
+        assert_eq!(page(&top), page(&counted), "{q}");
+        for (a, b) in top.hits.iter().zip(&counted.hits) {
+            assert!(
+                (a.score - b.score).abs() <= 1e-4 * b.score.abs().max(1.0),
+                "{q}: {} scored {} uncounted, {} counted",
+                a.id,
+                a.score,
+                b.score
+            );
+        }
+        assert!(!counted.hits.is_empty(), "{q} should find something");
+    }
+    // Operators and fields take the counted path whatever the flag says.
+    let mut req = SearchRequest::new("银行 -利率");
+    req.exact_total = false;
+    let r = e.search(&req).expect("search");
+    assert!(r.total_exact);
+}

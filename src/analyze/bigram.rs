@@ -6,7 +6,7 @@
 use tantivy::tokenizer::{Token, Tokenizer};
 
 use super::normalize::Normalized;
-use super::words::VecTokenStream;
+use super::stream::{Span, SpanTokenStream};
 
 #[derive(Clone, Default)]
 pub struct BigramTokenizer;
@@ -42,6 +42,11 @@ fn class(c: char) -> Class {
 impl BigramTokenizer {
     /// Tokens of `text` in index order (unigram before bigram at the same position).
     pub fn tokens(&self, text: &str) -> Vec<Token> {
+        let (norm, spans) = self.spans(text);
+        spans.iter().map(|s| s.token(&norm)).collect()
+    }
+
+    fn spans(&self, text: &str) -> (String, Vec<Span>) {
         let norm = Normalized::new(text);
         let chars: Vec<(usize, char)> = norm.text.char_indices().collect();
         let end_of = |i: usize| chars.get(i).map(|c| c.0).unwrap_or(norm.text.len());
@@ -78,25 +83,26 @@ impl BigramTokenizer {
             position += 1;
             i += 1;
         }
-        out
+        (norm.text, out)
     }
 }
 
-fn make(norm: &Normalized, from: usize, to: usize, position: usize) -> Token {
-    Token {
+fn make(norm: &Normalized, from: usize, to: usize, position: usize) -> Span {
+    Span {
+        from,
+        to,
         offset_from: norm.original_offset(from),
         offset_to: norm.original_offset(to),
         position,
-        text: norm.text[from..to].to_string(),
-        position_length: 1,
     }
 }
 
 impl Tokenizer for BigramTokenizer {
-    type TokenStream<'a> = VecTokenStream;
+    type TokenStream<'a> = SpanTokenStream;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream::new(self.tokens(text))
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> SpanTokenStream {
+        let (norm, spans) = self.spans(text);
+        SpanTokenStream::new(norm, spans)
     }
 }
 

@@ -12,6 +12,7 @@ mod dictionary;
 pub mod fingerprint;
 mod keyword;
 pub mod normalize;
+mod stream;
 mod words;
 
 pub use bigram::{is_cjk, BigramTokenizer};

@@ -6,11 +6,25 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-static T2S: LazyLock<HashMap<char, char>> = LazyLock::new(build_t2s_table);
+/// The characters the table covers: CJK extension A to the compatibility ideographs.
+const T2S_FIRST: u32 = 0x3400;
+const T2S_LAST: u32 = 0xFAFF;
+
+/// Every character from [`T2S_FIRST`] to [`T2S_LAST`] mapped to its simplified form (or
+/// itself): one index per character, where a hash map lookup cost ~3% of indexing.
+static T2S: LazyLock<Vec<char>> = LazyLock::new(|| {
+    let changes = build_t2s_changes();
+    (T2S_FIRST..=T2S_LAST)
+        .map(|u| {
+            let c = char::from_u32(u).unwrap_or(' ');
+            changes.get(&c).copied().unwrap_or(c)
+        })
+        .collect()
+});
 
 /// Runs fast2s once over every CJK character, each between spaces so its context rules
 /// never fire, and keeps the characters it changes.
-fn build_t2s_table() -> HashMap<char, char> {
+fn build_t2s_changes() -> HashMap<char, char> {
     let ranges = [0x3400u32..=0x4DBF, 0x4E00..=0x9FFF, 0xF900..=0xFAFF];
     let chars: Vec<char> = ranges
         .iter()
@@ -53,7 +67,10 @@ pub fn normalize_char(c: char) -> char {
         }
         'A'..='Z' => c.to_ascii_lowercase(),
         c if c.is_ascii() => c,
-        c if (c as u32) >= 0x3400 && (c as u32) <= 0xFAFF => T2S.get(&c).copied().unwrap_or(c),
+        c if (T2S_FIRST..=T2S_LAST).contains(&(c as u32)) => T2S
+            .get((c as u32 - T2S_FIRST) as usize)
+            .copied()
+            .unwrap_or(c),
         c => {
             let mut lower = c.to_lowercase();
             match (lower.next(), lower.next()) {

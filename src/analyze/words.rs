@@ -9,6 +9,7 @@ use jieba_rs::Jieba;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use super::normalize::Normalized;
+use super::stream::{Span, SpanTokenStream};
 
 #[derive(Clone)]
 pub struct WordsTokenizer {
@@ -23,37 +24,37 @@ impl WordsTokenizer {
 
     /// The words of `text` (normalized), in order, for code that needs them outside tantivy.
     pub fn words(&self, text: &str) -> Vec<Token> {
-        let mut out = Vec::new();
-        self.tokenize_into(text, &mut out);
-        out
+        let (norm, spans) = self.spans(text);
+        spans.iter().map(|s| s.token(&norm)).collect()
     }
 
-    fn tokenize_into(&self, text: &str, out: &mut Vec<Token>) {
+    fn spans(&self, text: &str) -> (String, Vec<Span>) {
         let norm = Normalized::new(text);
-        for t in self.jieba.cut_for_search(&norm.text, self.hmm) {
+        let spans = self
+            .jieba
+            .cut_for_search(&norm.text, self.hmm)
+            .into_iter()
             // jieba emits whitespace and punctuation as tokens; they would make phrases
             // with a space or a comma match nothing.
-            if !t.word.chars().any(char::is_alphanumeric) {
-                continue;
-            }
-            out.push(Token {
+            .filter(|t| t.word.chars().any(char::is_alphanumeric))
+            .map(|t| Span {
+                from: t.byte_start,
+                to: t.byte_end,
                 offset_from: norm.original_offset(t.byte_start),
                 offset_to: norm.original_offset(t.byte_end),
                 position: t.start,
-                text: t.word.to_string(),
-                position_length: 1,
-            });
-        }
+            })
+            .collect();
+        (norm.text, spans)
     }
 }
 
 impl Tokenizer for WordsTokenizer {
-    type TokenStream<'a> = VecTokenStream;
+    type TokenStream<'a> = SpanTokenStream;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let mut tokens = Vec::new();
-        self.tokenize_into(text, &mut tokens);
-        VecTokenStream::new(tokens)
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> SpanTokenStream {
+        let (norm, spans) = self.spans(text);
+        SpanTokenStream::new(norm, spans)
     }
 }
 

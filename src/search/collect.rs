@@ -163,7 +163,7 @@ fn keep_top(entries: &mut Vec<Entry>, limit: usize) {
 /// Keeps each group's best entry, then the best `limit` of those. A group dropped here
 /// ranked below `limit` other groups, which can only get better, so it cannot reach the
 /// page unless a better copy comes later, and that copy is collected afresh.
-fn keep_top_groups(entries: &mut Vec<Entry>, limit: usize) {
+pub(super) fn keep_top_groups(entries: &mut Vec<Entry>, limit: usize) {
     best_per_group(entries);
     keep_top(entries, limit);
 }

@@ -37,6 +37,70 @@ fn term_query(field: Field, text: &str) -> Box<dyn Query> {
     ))
 }
 
+pub fn weighted_term(term: Term, b: f32) -> Box<dyn Query> {
+    boost(
+        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+        b,
+    )
+}
+
+/// An unquoted term in one field pair: enough of its words in the words view, or the
+/// exact string in the bigram view; its bigrams add to the score of a match.
+pub struct FieldPlan {
+    pub words: Vec<(Term, f32)>,
+    /// Words that must match for the words alternative.
+    pub required: usize,
+    /// The exact string, already weighted.
+    pub exact: Box<dyn Query>,
+    /// The terms of the exact string in the bigram view (all of them are in a document
+    /// that holds the string).
+    pub grams: Vec<(Term, f32)>,
+    /// A long string: its grams add to the score of a match.
+    pub grams_score: bool,
+}
+
+/// An unquoted term: it matches where any field's alternative does; the score sums
+/// every matching alternative and, for a match, the matching bigrams.
+pub struct TermPlan {
+    pub fields: Vec<FieldPlan>,
+}
+
+impl TermPlan {
+    pub fn query(self) -> Box<dyn Query> {
+        let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+        let mut scoring: Vec<Box<dyn Query>> = Vec::new();
+        for f in self.fields {
+            if !f.words.is_empty() {
+                let clauses = f
+                    .words
+                    .into_iter()
+                    .map(|(t, b)| weighted_term(t, b))
+                    .collect();
+                alternatives.push(Box::new(BooleanQuery::union_with_minimum_required_clauses(
+                    clauses, f.required,
+                )));
+            }
+            alternatives.push(f.exact);
+            if f.grams_score && !f.grams.is_empty() {
+                let grams = f
+                    .grams
+                    .into_iter()
+                    .map(|(t, b)| weighted_term(t, b))
+                    .collect();
+                scoring.push(Box::new(BooleanQuery::union(grams)));
+            }
+        }
+        if scoring.is_empty() {
+            any_of(alternatives)
+        } else {
+            // Bigram overlap only adds to the score; it never makes a match on its own.
+            let mut clauses = vec![(Occur::Must, any_of(alternatives))];
+            clauses.extend(scoring.into_iter().map(|q| (Occur::Should, q)));
+            Box::new(BooleanQuery::new(clauses))
+        }
+    }
+}
+
 fn boost(q: Box<dyn Query>, b: f32) -> Box<dyn Query> {
     if (b - 1.0).abs() < f32::EPSILON {
         q
@@ -123,60 +187,82 @@ impl Compiler<'_> {
     /// page when every-term matching finds too few (what ranked-retrieval engines
     /// return for every query).
     pub fn relaxed(&self, text: &str) -> Box<dyn Query> {
+        any_of(
+            self.relaxed_terms(text)
+                .into_iter()
+                .map(|(t, b)| weighted_term(t, b))
+                .collect(),
+        )
+    }
+
+    /// How an unquoted term is matched and scored in each field.
+    pub fn term_plan(&self, field: TextField, text: &str) -> TermPlan {
+        let words: Vec<String> =
+            dedup(self.words.words(text).into_iter().map(|t| t.text).collect());
+        // Long unquoted strings (a headline) need half of their words, not all: on the
+        // headline→article set, requiring 3/4 left 31 of 302 queries with no hits
+        // (MRR@10 0.624 vs 0.669 at 1/2).
+        let n = words.len();
+        let required = if n >= 4 { n.div_ceil(2) } else { n };
+        let grams = dedup(exact_terms(text).into_iter().map(|(_, t)| t).collect());
+        // Long strings also score by their shared bigrams (what n-gram engines rank by):
+        // MRR@10 0.669 → 0.688 on the headline set.
+        let grams_score = text.chars().count() >= LONG_TERM_CHARS;
+        let fields = self
+            .text_fields(field)
+            .into_iter()
+            .map(|(word_field, exact_field, b)| FieldPlan {
+                words: words
+                    .iter()
+                    .map(|w| (Term::from_field_text(word_field, w), b))
+                    .collect(),
+                required,
+                exact: boost(self.exact(exact_field, text, 0), b * EXACT_BOOST),
+                grams: grams
+                    .iter()
+                    .map(|g| (Term::from_field_text(exact_field, g), b * NGRAM_BOOST))
+                    .collect(),
+                grams_score,
+            })
+            .collect();
+        TermPlan { fields }
+    }
+
+    /// Every word and bigram of `text` with its weight: the terms of [`Self::relaxed`].
+    pub fn relaxed_terms(&self, text: &str) -> Vec<(Term, f32)> {
         let words = dedup(self.words.words(text).into_iter().map(|t| t.text).collect());
         let grams = dedup(exact_terms(text).into_iter().map(|(_, t)| t).collect());
-        let mut any = Vec::new();
+        let mut out = Vec::new();
         for (word_field, exact_field, b) in self.text_fields(TextField::Any) {
-            any.extend(words.iter().map(|w| boost(term_query(word_field, w), b)));
-            any.extend(
+            out.extend(
+                words
+                    .iter()
+                    .map(|w| (Term::from_field_text(word_field, w), b)),
+            );
+            out.extend(
                 grams
                     .iter()
-                    .map(|g| boost(term_query(exact_field, g), b * NGRAM_BOOST)),
+                    .map(|g| (Term::from_field_text(exact_field, g), b * NGRAM_BOOST)),
             );
+        }
+        out
+    }
+
+    /// The bigrams of `text` in title and body as one flat union: the candidate
+    /// generator of [`super::rerank`] (a flat union of terms runs block-max WAND). Every
+    /// document that matches a word of `text` has its bigrams, so none is out of reach.
+    pub fn candidates(&self, text: &str) -> Box<dyn Query> {
+        let grams = dedup(exact_terms(text).into_iter().map(|(_, t)| t).collect());
+        let mut any = Vec::new();
+        for (_, exact_field, b) in self.text_fields(TextField::Any) {
+            any.extend(grams.iter().map(|g| boost(term_query(exact_field, g), b)));
         }
         any_of(any)
     }
 
     pub fn compile(&self, node: &Node) -> Box<dyn Query> {
         match node {
-            Node::Term { field, text } => {
-                let words: Vec<String> =
-                    dedup(self.words.words(text).into_iter().map(|t| t.text).collect());
-                let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
-                // Bigram overlap only adds to the score; it never makes a match on its own.
-                let mut scoring: Vec<Box<dyn Query>> = Vec::new();
-                for (word_field, exact_field, b) in self.text_fields(*field) {
-                    if !words.is_empty() {
-                        // Long unquoted strings (a headline) need half of their words, not all:
-                        // on the headline→article set, requiring 3/4 left 31 of 302 queries
-                        // with no hits (MRR@10 0.624 vs 0.669 at 1/2).
-                        let n = words.len();
-                        let required = if n >= 4 { n.div_ceil(2) } else { n };
-                        let clauses = words.iter().map(|w| term_query(word_field, w)).collect();
-                        let q =
-                            BooleanQuery::union_with_minimum_required_clauses(clauses, required);
-                        alternatives.push(boost(Box::new(q), b));
-                    }
-                    alternatives.push(boost(self.exact(exact_field, text, 0), b * EXACT_BOOST));
-                    if text.chars().count() >= LONG_TERM_CHARS {
-                        // Long strings also score by their shared bigrams (what n-gram engines
-                        // rank by): MRR@10 0.669 → 0.688 on the headline set.
-                        let grams: Vec<Box<dyn Query>> =
-                            dedup(exact_terms(text).into_iter().map(|(_, t)| t).collect())
-                                .iter()
-                                .map(|t| term_query(exact_field, t))
-                                .collect();
-                        scoring.push(boost(Box::new(BooleanQuery::union(grams)), b * NGRAM_BOOST));
-                    }
-                }
-                if scoring.is_empty() {
-                    any_of(alternatives)
-                } else {
-                    let mut clauses = vec![(Occur::Must, any_of(alternatives))];
-                    clauses.extend(scoring.into_iter().map(|q| (Occur::Should, q)));
-                    Box::new(BooleanQuery::new(clauses))
-                }
-            }
+            Node::Term { field, text } => self.term_plan(*field, text).query(),
             Node::Phrase { field, text, slop } => any_of(
                 self.text_fields(*field)
                     .into_iter()

@@ -7,9 +7,11 @@ pub mod compile;
 mod cursor;
 pub mod deadline;
 pub mod export;
+mod ids;
 pub mod kwic;
 pub mod query;
 pub mod related;
+mod rerank;
 pub mod snippet;
 pub mod trend;
 
@@ -58,6 +60,10 @@ pub struct SearchRequest {
     pub ids_only: bool,
     /// Stop scanning after this long and fail with [`Error::Timeout`].
     pub budget: Option<std::time::Duration>,
+    /// Count every match for `total` (the default). Off, a relevance-ranked first page
+    /// of plain words scores only the best candidates (see [`rerank`]): several times
+    /// faster, and `total` then counts only the matches among them.
+    pub exact_total: bool,
 }
 
 impl SearchRequest {
@@ -77,6 +83,7 @@ impl SearchRequest {
             partial: false,
             ids_only: false,
             budget: None,
+            exact_total: true,
         }
     }
 }
@@ -125,6 +132,9 @@ pub struct Facets {
 pub struct SearchResponse {
     pub query: String,
     pub total: u64,
+    /// False when `total` counts only the matches among the candidates scored
+    /// ([`SearchRequest::exact_total`] off): a lower bound.
+    pub total_exact: bool,
     pub hits: Vec<Hit>,
     pub next_cursor: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -149,6 +159,7 @@ pub struct Engine {
     open: OpenIndex,
     reader: IndexReader,
     words: WordsTokenizer,
+    ids: ids::IdTables,
 }
 
 fn with_deadline(query: Box<dyn Query>, deadline: &Option<deadline::Deadline>) -> Box<dyn Query> {
@@ -181,6 +192,7 @@ impl Engine {
             open,
             reader,
             words,
+            ids: ids::IdTables::default(),
         })
     }
 
@@ -212,6 +224,20 @@ impl Engine {
         self.compile_with(query, false, from, to, source)
     }
 
+    fn parse(&self, query: &str, plain: bool) -> Result<query::Node> {
+        if query.len() > MAX_QUERY_BYTES {
+            return Err(Error::BadQuery(format!(
+                "query is {} bytes; at most {MAX_QUERY_BYTES}",
+                query.len()
+            )));
+        }
+        if plain {
+            query::plain(query)
+        } else {
+            query::parse(query)
+        }
+    }
+
     fn compile_with(
         &self,
         query: &str,
@@ -220,17 +246,7 @@ impl Engine {
         to: Option<NaiveDate>,
         source: Option<&str>,
     ) -> Result<(Box<dyn Query>, query::Node)> {
-        if query.len() > MAX_QUERY_BYTES {
-            return Err(Error::BadQuery(format!(
-                "query is {} bytes; at most {MAX_QUERY_BYTES}",
-                query.len()
-            )));
-        }
-        let node = if plain {
-            query::plain(query)?
-        } else {
-            query::parse(query)?
-        };
+        let node = self.parse(query, plain)?;
         let compiler = Compiler {
             fields: &self.open.fields,
             words: &self.words,
@@ -347,6 +363,11 @@ impl Engine {
             )));
         }
         let deadline = req.budget.map(deadline::Deadline::after);
+        if !req.exact_total && !req.facets && req.sort == Sort::Relevance && req.offset == 0 {
+            if let Some(resp) = self.search_top(req, &deadline)? {
+                return Ok(resp);
+            }
+        }
         let (query, node) = self.compile_with(
             &req.query,
             req.plain,
@@ -429,10 +450,74 @@ impl Engine {
         Ok(SearchResponse {
             query: req.query.clone(),
             total: matches.total,
+            total_exact: true,
             hits,
             next_cursor,
             facets,
         })
+    }
+
+    /// The first page of a plain-words query without counting every match, or `None`
+    /// when the query has operators or fields (those take the counted path).
+    fn search_top(
+        &self,
+        req: &SearchRequest,
+        deadline: &Option<deadline::Deadline>,
+    ) -> Result<Option<SearchResponse>> {
+        if req.cursor.as_deref().is_some_and(|c| !c.is_empty()) {
+            return Ok(None);
+        }
+        let node = self.parse(&req.query, req.plain)?;
+        let Some(words) = node.plain_words() else {
+            return Ok(None);
+        };
+        let compiler = Compiler {
+            fields: &self.open.fields,
+            words: &self.words,
+        };
+        let text = words.join(" ");
+        let filtered = |q: Box<dyn Query>| -> Result<Box<dyn Query>> {
+            let filters = self.filters(req.from, req.to, req.source.as_deref())?;
+            let q = if filters.is_empty() {
+                q
+            } else {
+                let mut clauses = vec![(Occur::Must, q)];
+                clauses.extend(filters);
+                Box::new(BooleanQuery::new(clauses))
+            };
+            Ok(with_deadline(q, deadline))
+        };
+        let candidates = filtered(compiler.candidates(&text))?;
+        let plans: Vec<_> = words
+            .iter()
+            .map(|w| compiler.term_plan(query::TextField::Any, w))
+            .collect();
+        let searcher = self.reader.searcher();
+        let ranked = rerank::top(&searcher, &*candidates, &plans, req.limit, req.collapse)?;
+        deadline
+            .as_ref()
+            .map_or(Ok(()), deadline::Deadline::outcome)?;
+        let mut terms = Vec::new();
+        node.highlight_terms(&mut terms);
+        let mut hits = Vec::with_capacity(req.limit);
+        for e in &ranked.matches {
+            hits.push(self.hit_or_id(&searcher, e, &terms, req)?);
+        }
+        if req.partial {
+            for e in &ranked.partial {
+                let mut hit = self.hit_or_id(&searcher, e, &terms, req)?;
+                hit.partial = true;
+                hits.push(hit);
+            }
+        }
+        Ok(Some(SearchResponse {
+            query: req.query.clone(),
+            total: ranked.matches.len() as u64,
+            total_exact: false,
+            hits,
+            next_cursor: None,
+            facets: None,
+        }))
     }
 
     fn hit_or_id(
@@ -445,17 +530,7 @@ impl Engine {
         if !req.ids_only {
             return self.hit(searcher, e, terms, req.collapse);
         }
-        let mut id = String::new();
-        let ids = searcher
-            .segment_reader(e.address.segment_ord)
-            .fast_fields()
-            .str(crate::index::schema::ID)?;
-        if let Some(col) = ids {
-            if let Some(ord) = col.term_ords(e.address.doc_id).next() {
-                col.ord_to_str(ord, &mut id)
-                    .map_err(|e| Error::Internal(format!("id column: {e}")))?;
-            }
-        }
+        let id = self.ids.id(searcher, e.address)?;
         Ok(Hit {
             id,
             url: None,

@@ -22,7 +22,8 @@ pub fn openapi() -> Value {
                     {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["relevance", "date"]}},
                     param("facets", "true for counts by source and year"),
                     param("partial", "true to top up a short first page with hits matching only some words (marked partial)"),
-                    param("collapse", "false to list every reprint")
+                    param("collapse", "false to list every reprint"),
+                    param("exact_total", "false to rank the first page without counting every match (plain words, relevance order; several times faster on long queries); total then counts only the matches among the top candidates")
                 ],
                 "responses": {"200": {"description": "hits", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SearchResponse"}}}}, "400": error, "503": error}
             }},
@@ -72,6 +73,7 @@ pub fn openapi() -> Value {
                 "partial": {"type": "boolean", "description": "present and true for a hit matching only some words"}}},
             "SearchResponse": {"type": "object", "properties": {
                 "query": {"type": "string"}, "total": {"type": "integer"},
+                "total_exact": {"type": "boolean", "description": "false when total is a lower bound (exact_total=false)"},
                 "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
                 "next_cursor": {"type": "string", "nullable": true}}}
         }}

@@ -243,6 +243,7 @@ fn search_request(m: &HashMap<String, Vec<String>>) -> Result<SearchRequest, Err
     req.facets = matches!(first(m, "facets"), Some("true" | "1"));
     req.partial = matches!(first(m, "partial"), Some("true" | "1"));
     req.collapse = !matches!(first(m, "collapse"), Some("false" | "0"));
+    req.exact_total = !matches!(first(m, "exact_total"), Some("false" | "0"));
     Ok(req)
 }
 
