@@ -39,6 +39,21 @@ async fn search_article_stats_health_and_errors() {
         Some("*")
     );
     assert_eq!(body["hits"].as_array().map(Vec::len), Some(2));
+    assert_eq!(body["total_exact"], true);
+    // The first page without a count: same best hit, full hits, and a lower-bound total.
+    let (s, top, _) = get(
+        &engine,
+        "/api/search?q=%E6%8F%B4%E7%96%86%20%E6%95%99%E8%82%B2&limit=2&exact_total=false",
+    )
+    .await;
+    assert_eq!(s, 200, "{top}");
+    assert_eq!(top["total_exact"], false);
+    assert_eq!(top["hits"][0]["id"], body["hits"][0]["id"]);
+    assert!(top["hits"][0]["title"]
+        .as_str()
+        .is_some_and(|t| !t.is_empty()));
+    assert!(top["total"].as_u64() <= body["total"].as_u64());
+    assert!(top["total"].as_u64() >= Some(1));
     let cursor = body["next_cursor"].as_str().expect("cursor").to_string();
     let (s, page2, _) = get(
         &engine,

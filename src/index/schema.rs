@@ -102,7 +102,7 @@ pub fn build() -> Schema {
     b.add_text_field(URL, STORED);
     // Phrases, exact strings and proximity are all matched in the bigram view, so the
     // words view keeps frequencies for BM25 but no positions (the 76k-article index:
-    // 336 → 291 MB).
+    // 336 → 304 MB).
     b.add_text_field(TITLE, text(WORDS, true, IndexRecordOption::WithFreqs));
     b.add_text_field(BODY, text(WORDS, true, IndexRecordOption::WithFreqs));
     let positions = IndexRecordOption::WithFreqsAndPositions;
