@@ -251,18 +251,26 @@ impl Engine {
             fields: &self.open.fields,
             words: &self.words,
         };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, compiler.compile(&node))];
-        clauses.extend(self.filters(from, to, source)?);
-        let q: Box<dyn Query> = if clauses.len() == 1 {
-            clauses
-                .pop()
-                .map(|(_, q)| q)
-                .unwrap_or_else(|| Box::new(tantivy::query::EmptyQuery))
-        } else {
-            Box::new(BooleanQuery::new(clauses))
-        };
+        let q = self.filtered(compiler.compile(&node), from, to, source)?;
         Ok((q, node))
+    }
+
+    /// `query` within the date and source filters. Without filters it stays as it is, so
+    /// a flat union of terms keeps block-max WAND under `TopDocs`.
+    fn filtered(
+        &self,
+        query: Box<dyn Query>,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        source: Option<&str>,
+    ) -> Result<Box<dyn Query>> {
+        let filters = self.filters(from, to, source)?;
+        if filters.is_empty() {
+            return Ok(query);
+        }
+        let mut clauses = vec![(Occur::Must, query)];
+        clauses.extend(filters);
+        Ok(Box::new(BooleanQuery::new(clauses)))
     }
 
     /// The request's date and source filters as required clauses.
@@ -311,16 +319,9 @@ impl Engine {
             words: &self.words,
         };
         let relaxed = compiler.relaxed(&words.join(" "));
-        let filters = self.filters(req.from, req.to, req.source.as_deref())?;
         // Alone, the union of term queries runs block-max WAND under TopDocs: a headline's
         // 80 terms cost about what the every-term query does.
-        let query: Box<dyn Query> = if filters.is_empty() {
-            relaxed
-        } else {
-            let mut clauses = vec![(Occur::Must, relaxed)];
-            clauses.extend(filters);
-            Box::new(BooleanQuery::new(clauses))
-        };
+        let query = self.filtered(relaxed, req.from, req.to, req.source.as_deref())?;
         let query = with_deadline(query, deadline);
         // Copies of one story take several places; ask for enough to fill the page.
         let limit = shown.len() + 2 * wanted;
@@ -402,7 +403,7 @@ impl Engine {
         };
         let mut hits = Vec::with_capacity(page.len());
         for e in &page {
-            hits.push(self.hit_or_id(&searcher, e, &terms, req)?);
+            hits.push(self.hit_or_id(&searcher, e, &terms, req, false)?);
         }
         // Partial matches only top up a short first page ranked by relevance; the
         // every-term matches stay first and `total` counts only them.
@@ -420,10 +421,8 @@ impl Engine {
             deadline
                 .as_ref()
                 .map_or(Ok(()), deadline::Deadline::outcome)?;
-            for e in partial {
-                let mut hit = self.hit_or_id(&searcher, &e, &terms, req)?;
-                hit.partial = true;
-                hits.push(hit);
+            for e in &partial {
+                hits.push(self.hit_or_id(&searcher, e, &terms, req, true)?);
             }
         }
         let facets = req.facets.then(|| {
@@ -476,18 +475,13 @@ impl Engine {
             words: &self.words,
         };
         let text = words.join(" ");
-        let filtered = |q: Box<dyn Query>| -> Result<Box<dyn Query>> {
-            let filters = self.filters(req.from, req.to, req.source.as_deref())?;
-            let q = if filters.is_empty() {
-                q
-            } else {
-                let mut clauses = vec![(Occur::Must, q)];
-                clauses.extend(filters);
-                Box::new(BooleanQuery::new(clauses))
-            };
-            Ok(with_deadline(q, deadline))
-        };
-        let candidates = filtered(compiler.candidates(&text))?;
+        let candidates = self.filtered(
+            compiler.candidates(&text),
+            req.from,
+            req.to,
+            req.source.as_deref(),
+        )?;
+        let candidates = with_deadline(candidates, deadline);
         let plans: Vec<_> = words
             .iter()
             .map(|w| compiler.term_plan(query::TextField::Any, w))
@@ -501,13 +495,11 @@ impl Engine {
         node.highlight_terms(&mut terms);
         let mut hits = Vec::with_capacity(req.limit);
         for e in &ranked.matches {
-            hits.push(self.hit_or_id(&searcher, e, &terms, req)?);
+            hits.push(self.hit_or_id(&searcher, e, &terms, req, false)?);
         }
         if req.partial {
             for e in &ranked.partial {
-                let mut hit = self.hit_or_id(&searcher, e, &terms, req)?;
-                hit.partial = true;
-                hits.push(hit);
+                hits.push(self.hit_or_id(&searcher, e, &terms, req, true)?);
             }
         }
         Ok(Some(SearchResponse {
@@ -520,15 +512,19 @@ impl Engine {
         }))
     }
 
+    /// The hit for `e`: whole, or id and score only ([`SearchRequest::ids_only`]).
     fn hit_or_id(
         &self,
         searcher: &Searcher,
         e: &Entry,
         terms: &[String],
         req: &SearchRequest,
+        partial: bool,
     ) -> Result<Hit> {
         if !req.ids_only {
-            return self.hit(searcher, e, terms, req.collapse);
+            let mut hit = self.hit(searcher, e, terms, req.collapse)?;
+            hit.partial = partial;
+            return Ok(hit);
         }
         let id = self.ids.id(searcher, e.address)?;
         Ok(Hit {
@@ -541,7 +537,7 @@ impl Engine {
             score: e.score,
             snippet: String::new(),
             copies: None,
-            partial: false,
+            partial,
             fragments: Vec::new(),
         })
     }
