@@ -155,6 +155,12 @@ impl Indexer {
         let started = Instant::now();
         let reader = self.open.index.reader()?;
         let mut existing = Existing::load(&reader.searcher())?;
+        if reader.searcher().num_docs() == 0 && self.options.final_merge {
+            // A new index is merged once at the end: merging as it grows would rewrite
+            // each article several times, and the larger merges held memory that grew
+            // with the corpus (×10 run: heap 404 → 609 MB).
+            self.writer()?.set_merge_policy(Box::new(NoMergePolicy));
+        }
         let mut summary = IndexSummary::default();
         let mut seen: HashSet<u64> = HashSet::new();
         let mut pending = 0usize;
