@@ -23,7 +23,7 @@ const MAX_CANDIDATES_PER_BAND: usize = 64;
 
 /// Articles whose signatures are kept for near-duplicate matching: reprints of a story
 /// follow it within days, and a day of a large Chinese news crawl is well under this.
-/// About 450 bytes each, so ~90 MB when full.
+/// About 600 bytes each (signature, chain links, band heads), so ~120 MB when full.
 pub const NEAR_WINDOW: usize = 200_000;
 
 /// The top 16 bits of each MinHash value: two values that differ agree there by chance
