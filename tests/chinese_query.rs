@@ -444,6 +444,19 @@ fn first_page_without_a_count_ranks_as_the_counted_search() {
         }
         assert!(!counted.hits.is_empty(), "{q} should find something");
     }
+    // The count covers every matching candidate, not just the page shown.
+    for collapse in [false, true] {
+        let mut req = SearchRequest::new("银行");
+        req.limit = 1;
+        req.collapse = collapse;
+        let counted = e.search(&req).expect("search");
+        req.exact_total = false;
+        let top = e.search(&req).expect("search");
+        assert!(counted.total > 1, "银行 should match several articles");
+        assert_eq!(top.total, counted.total, "collapse {collapse}");
+        assert_eq!(top.hits.len(), 1);
+        assert_eq!(top.hits[0].id, counted.hits[0].id);
+    }
     // Operators and fields take the counted path whatever the flag says.
     let mut req = SearchRequest::new("银行 -利率");
     req.exact_total = false;

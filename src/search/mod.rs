@@ -504,7 +504,7 @@ impl Engine {
         }
         Ok(Some(SearchResponse {
             query: req.query.clone(),
-            total: ranked.matches.len() as u64,
+            total: ranked.total,
             total_exact: false,
             hits,
             next_cursor: None,

@@ -25,7 +25,9 @@ pub const CANDIDATES_PER_HIT: usize = 2;
 pub const MIN_CANDIDATES: usize = 20;
 
 pub struct Ranked {
-    /// Candidates that match the full query, best first.
+    /// Candidates that match the full query (every copy counted, as a counted search does).
+    pub total: u64,
+    /// The best of them (one per group when collapsing), best first.
     pub matches: Vec<Entry>,
     /// Candidates that match only some words, best first.
     pub partial: Vec<Entry>,
@@ -191,10 +193,15 @@ pub fn top(
             }
         }
     }
+    let total = matches.len() as u64;
     keep_top_groups(&mut matches, limit);
     // A group shown among the full matches is not shown again as a partial one.
     let shown: HashSet<u64> = matches.iter().map(|e| e.group).collect();
     partial.retain(|e| !shown.contains(&e.group));
     keep_top_groups(&mut partial, limit.saturating_sub(matches.len()));
-    Ok(Ranked { matches, partial })
+    Ok(Ranked {
+        total,
+        matches,
+        partial,
+    })
 }
