@@ -187,12 +187,18 @@ impl Compiler<'_> {
     /// page when every-term matching finds too few (what ranked-retrieval engines
     /// return for every query).
     pub fn relaxed(&self, text: &str) -> Box<dyn Query> {
-        any_of(
-            self.relaxed_terms(text)
-                .into_iter()
-                .map(|(t, b)| weighted_term(t, b))
-                .collect(),
-        )
+        let words = dedup(self.words.words(text).into_iter().map(|t| t.text).collect());
+        let grams = exact_grams(text);
+        let mut any = Vec::new();
+        for (word_field, exact_field, b) in self.text_fields(TextField::Any) {
+            any.extend(words.iter().map(|w| boost(term_query(word_field, w), b)));
+            any.extend(
+                grams
+                    .iter()
+                    .map(|g| boost(term_query(exact_field, g), b * NGRAM_BOOST)),
+            );
+        }
+        any_of(any)
     }
 
     /// How an unquoted term is matched and scored in each field.
@@ -204,7 +210,7 @@ impl Compiler<'_> {
         // (MRR@10 0.624 vs 0.669 at 1/2).
         let n = words.len();
         let required = if n >= 4 { n.div_ceil(2) } else { n };
-        let grams = dedup(exact_terms(text).into_iter().map(|(_, t)| t).collect());
+        let grams = exact_grams(text);
         // Long strings also score by their shared bigrams (what n-gram engines rank by):
         // MRR@10 0.669 → 0.688 on the headline set.
         let grams_score = text.chars().count() >= LONG_TERM_CHARS;
@@ -228,31 +234,11 @@ impl Compiler<'_> {
         TermPlan { fields }
     }
 
-    /// Every word and bigram of `text` with its weight: the terms of [`Self::relaxed`].
-    pub fn relaxed_terms(&self, text: &str) -> Vec<(Term, f32)> {
-        let words = dedup(self.words.words(text).into_iter().map(|t| t.text).collect());
-        let grams = dedup(exact_terms(text).into_iter().map(|(_, t)| t).collect());
-        let mut out = Vec::new();
-        for (word_field, exact_field, b) in self.text_fields(TextField::Any) {
-            out.extend(
-                words
-                    .iter()
-                    .map(|w| (Term::from_field_text(word_field, w), b)),
-            );
-            out.extend(
-                grams
-                    .iter()
-                    .map(|g| (Term::from_field_text(exact_field, g), b * NGRAM_BOOST)),
-            );
-        }
-        out
-    }
-
     /// The bigrams of `text` in title and body as one flat union: the candidate
     /// generator of [`super::rerank`] (a flat union of terms runs block-max WAND). Every
     /// document that matches a word of `text` has its bigrams, so none is out of reach.
     pub fn candidates(&self, text: &str) -> Box<dyn Query> {
-        let grams = dedup(exact_terms(text).into_iter().map(|(_, t)| t).collect());
+        let grams = exact_grams(text);
         let mut any = Vec::new();
         for (_, exact_field, b) in self.text_fields(TextField::Any) {
             any.extend(grams.iter().map(|g| boost(term_query(exact_field, g), b)));
@@ -322,6 +308,11 @@ fn dedup(mut v: Vec<String>) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     v.retain(|w| seen.insert(w.clone()));
     v
+}
+
+/// The distinct terms of the exact view for `text`.
+fn exact_grams(text: &str) -> Vec<String> {
+    dedup(exact_terms(text).into_iter().map(|(_, t)| t).collect())
 }
 
 /// Terms of the exact view for a string: bigrams for CJK runs (the unigram for a lone

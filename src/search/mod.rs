@@ -247,12 +247,15 @@ impl Engine {
         source: Option<&str>,
     ) -> Result<(Box<dyn Query>, query::Node)> {
         let node = self.parse(query, plain)?;
-        let compiler = Compiler {
+        let q = self.filtered(self.compiler().compile(&node), from, to, source)?;
+        Ok((q, node))
+    }
+
+    fn compiler(&self) -> Compiler<'_> {
+        Compiler {
             fields: &self.open.fields,
             words: &self.words,
-        };
-        let q = self.filtered(compiler.compile(&node), from, to, source)?;
-        Ok((q, node))
+        }
     }
 
     /// `query` within the date and source filters. Without filters it stays as it is, so
@@ -314,11 +317,7 @@ impl Engine {
         wanted: usize,
         deadline: &Option<deadline::Deadline>,
     ) -> Result<Vec<Entry>> {
-        let compiler = Compiler {
-            fields: &self.open.fields,
-            words: &self.words,
-        };
-        let relaxed = compiler.relaxed(&words.join(" "));
+        let relaxed = self.compiler().relaxed(&words.join(" "));
         // Alone, the union of term queries runs block-max WAND under TopDocs: a headline's
         // 80 terms cost about what the every-term query does.
         let query = self.filtered(relaxed, req.from, req.to, req.source.as_deref())?;
@@ -364,18 +363,19 @@ impl Engine {
             )));
         }
         let deadline = req.budget.map(deadline::Deadline::after);
-        if !req.exact_total && !req.facets && req.sort == Sort::Relevance && req.offset == 0 {
-            if let Some(resp) = self.search_top(req, &deadline)? {
-                return Ok(resp);
+        let node = self.parse(&req.query, req.plain)?;
+        let first_page_only = !req.exact_total
+            && !req.facets
+            && req.sort == Sort::Relevance
+            && req.offset == 0
+            && req.cursor.as_deref().is_none_or(str::is_empty);
+        if first_page_only {
+            if let Some(words) = node.plain_words() {
+                return self.search_top(req, &node, &words, &deadline);
             }
         }
-        let (query, node) = self.compile_with(
-            &req.query,
-            req.plain,
-            req.from,
-            req.to,
-            req.source.as_deref(),
-        )?;
+        let compiled = self.compiler().compile(&node);
+        let query = self.filtered(compiled, req.from, req.to, req.source.as_deref())?;
         let query = with_deadline(query, &deadline);
         let after = match &req.cursor {
             Some(c) if !c.is_empty() => Some(cursor::decode(c, req.sort)?),
@@ -456,24 +456,16 @@ impl Engine {
         })
     }
 
-    /// The first page of a plain-words query without counting every match, or `None`
-    /// when the query has operators or fields (those take the counted path).
+    /// The first page of a plain-words query (`node`, made of `words`) without counting
+    /// every match.
     fn search_top(
         &self,
         req: &SearchRequest,
+        node: &query::Node,
+        words: &[String],
         deadline: &Option<deadline::Deadline>,
-    ) -> Result<Option<SearchResponse>> {
-        if req.cursor.as_deref().is_some_and(|c| !c.is_empty()) {
-            return Ok(None);
-        }
-        let node = self.parse(&req.query, req.plain)?;
-        let Some(words) = node.plain_words() else {
-            return Ok(None);
-        };
-        let compiler = Compiler {
-            fields: &self.open.fields,
-            words: &self.words,
-        };
+    ) -> Result<SearchResponse> {
+        let compiler = self.compiler();
         let text = words.join(" ");
         let candidates = self.filtered(
             compiler.candidates(&text),
@@ -502,14 +494,14 @@ impl Engine {
                 hits.push(self.hit_or_id(&searcher, e, &terms, req, true)?);
             }
         }
-        Ok(Some(SearchResponse {
+        Ok(SearchResponse {
             query: req.query.clone(),
             total: ranked.total,
             total_exact: false,
             hits,
             next_cursor: None,
             facets: None,
-        }))
+        })
     }
 
     /// The hit for `e`: whole, or id and score only ([`SearchRequest::ids_only`]).
