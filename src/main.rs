@@ -32,8 +32,10 @@ QUERY LANGUAGE:
   source:新华网  author:张晓明  section:国内新闻
   published:[2020-01-01 TO 2020-12-31]   published:[2020 TO *]
 Unquoted terms rank by jieba words (title counts double) and also match where the
-string occurs exactly. Traditional and simplified characters, full-width and
-half-width forms, and letter case are treated alike.";
+string occurs exactly. A long string (4 words or more) matches where the words it
+shares carry 3/4 of its weight, rarer words weighing more. Traditional and
+simplified characters, full-width and half-width forms, and letter case are
+treated alike.";
 
 #[derive(Parser)]
 #[command(
@@ -85,7 +87,8 @@ enum Command {
         #[arg(long)]
         threads: Option<usize>,
         /// Don't merge segments at the end. By default a run that changed at least 1/20 of
-        /// the index, or left more than 8 segments, merges it into one (faster queries).
+        /// the index, or left more than 8 segments, merges its segments (faster queries),
+        /// reading at most 384 MB per merge.
         #[arg(long)]
         no_merge: bool,
         /// Don't group reprints (each article is its own story).

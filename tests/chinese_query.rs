@@ -379,6 +379,83 @@ fn partial_matches_top_up_a_short_first_page_after_every_term_matches() {
     assert!(page.hits.iter().all(|h| !h.partial));
 }
 
+const COMPANY_DOCS: &[(&str, &str, &str, &str)] = &[
+    (
+        "c1",
+        "三发科技有限公司",
+        "三发科技有限公司成立于2010年。",
+        "2021-01-01",
+    ),
+    (
+        "c2",
+        "一张图看懂公司注销程序",
+        "公司注销要办哪些手续，一张图说清楚。",
+        "2021-01-02",
+    ),
+    (
+        "c3",
+        "有限公司注销手续办理指南",
+        "有限公司注销手续分为清算、税务和工商三步。",
+        "2021-01-03",
+    ),
+];
+
+/// Search mode indexes 有限公司 with 有限 and 公司 inside it. Those parts must not count
+/// as words of their own toward the half of the words a long query needs, or a title
+/// with nothing but 有限公司 matches 有限公司注销手续. Among partial matches, the rare
+/// words a title shares (注销, 手续) outweigh one common compound.
+#[test]
+fn a_compound_and_its_parts_count_as_one_word() {
+    let (_d, e) = engine_with(COMPANY_DOCS);
+    for exact_total in [true, false] {
+        let mut req = SearchRequest::new("有限公司注销手续");
+        req.exact_total = exact_total;
+        req.partial = true;
+        req.collapse = false;
+        let r = e.search(&req).expect("search");
+        assert_eq!(r.total, 1, "exact_total {exact_total}");
+        let got: Vec<(&str, bool)> = r.hits.iter().map(|h| (h.id.as_str(), h.partial)).collect();
+        assert_eq!(
+            got,
+            vec![("c3", false), ("c2", true), ("c1", true)],
+            "exact_total {exact_total}"
+        );
+    }
+    // A compound still matches where only its parts are there, as in 中国人民银行,
+    // which search mode indexes without 人民银行.
+    let (_d, e) = engine_with(DOCS);
+    assert_eq!(ids(&e, "人民银行 存款 下调 宣布"), vec!["d1"]);
+}
+
+/// A long query matches where the words it shares carry three quarters of its weight,
+/// rare words weighing more: 有 and 什么 alone do not make a match for 白沟有什么厂子,
+/// though they are half of its words.
+#[test]
+fn common_words_do_not_stand_in_for_rare_ones() {
+    let docs: Vec<(&str, &str, &str, &str)> = [
+        ("k1", "卵巢保养有什么好处"),
+        ("k2", "偏头疼有什么症状"),
+        ("k3", "有什么单机游戏好玩"),
+        ("k4", "白沟箱包加工厂"),
+        ("k5", "白沟有什么厂子招工"),
+    ]
+    .into_iter()
+    .map(|(id, text)| (id, text, text, "2021-01-01"))
+    .collect();
+    let (_d, e) = engine_with(&docs);
+    for exact_total in [true, false] {
+        let mut req = SearchRequest::new("白沟有什么厂子");
+        req.exact_total = exact_total;
+        req.partial = true;
+        req.collapse = false;
+        let r = e.search(&req).expect("search");
+        assert_eq!(r.total, 1, "exact_total {exact_total}");
+        assert_eq!((r.hits[0].id.as_str(), r.hits[0].partial), ("k5", false));
+        assert!(r.hits[1..].iter().all(|h| h.partial));
+        assert!(r.hits.iter().any(|h| h.id == "k4"));
+    }
+}
+
 /// `exact_total = false` scores only the top candidates of the bigram view, but scores
 /// them as the counted search does: where every matching article is a candidate (a small
 /// index), the page must be the same, hit for hit and score for score.
@@ -405,6 +482,7 @@ fn first_page_without_a_count_ranks_as_the_counted_search() {
             "2021-07-01",
         ),
     ]);
+    docs.extend_from_slice(COMPANY_DOCS);
     let (_d, e) = engine_with(&docs);
     let queries = [
         "人民银行",
@@ -413,6 +491,7 @@ fn first_page_without_a_count_ranks_as_the_counted_search() {
         "中国人民银行宣布下调存款准备金率",
         "下调 准备金 长江",
         "存款准备金率下调",
+        "有限公司注销手续",
         "银",
     ];
     for q in queries {

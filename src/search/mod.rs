@@ -6,6 +6,7 @@ pub mod collect;
 pub mod compile;
 mod cursor;
 pub mod deadline;
+mod enough;
 pub mod export;
 mod ids;
 pub mod kwic;
@@ -247,14 +248,16 @@ impl Engine {
         source: Option<&str>,
     ) -> Result<(Box<dyn Query>, query::Node)> {
         let node = self.parse(query, plain)?;
-        let q = self.filtered(self.compiler().compile(&node), from, to, source)?;
+        let searcher = self.reader.searcher();
+        let q = self.filtered(self.compiler(&searcher).compile(&node), from, to, source)?;
         Ok((q, node))
     }
 
-    fn compiler(&self) -> Compiler<'_> {
+    fn compiler<'a>(&'a self, searcher: &'a Searcher) -> Compiler<'a> {
         Compiler {
             fields: &self.open.fields,
             words: &self.words,
+            searcher,
         }
     }
 
@@ -317,7 +320,7 @@ impl Engine {
         wanted: usize,
         deadline: &Option<deadline::Deadline>,
     ) -> Result<Vec<Entry>> {
-        let relaxed = self.compiler().relaxed(&words.join(" "));
+        let relaxed = self.compiler(searcher).relaxed(&words.join(" "));
         // Alone, the union of term queries runs block-max WAND under TopDocs: a headline's
         // 80 terms cost about what the every-term query does.
         let query = self.filtered(relaxed, req.from, req.to, req.source.as_deref())?;
@@ -374,14 +377,14 @@ impl Engine {
                 return self.search_top(req, &node, &words, &deadline);
             }
         }
-        let compiled = self.compiler().compile(&node);
+        let searcher = self.reader.searcher();
+        let compiled = self.compiler(&searcher).compile(&node);
         let query = self.filtered(compiled, req.from, req.to, req.source.as_deref())?;
         let query = with_deadline(query, &deadline);
         let after = match &req.cursor {
             Some(c) if !c.is_empty() => Some(cursor::decode(c, req.sort)?),
             _ => None,
         };
-        let searcher = self.reader.searcher();
         let collector = MatchCollector {
             sort: req.sort,
             after,
@@ -465,7 +468,8 @@ impl Engine {
         words: &[String],
         deadline: &Option<deadline::Deadline>,
     ) -> Result<SearchResponse> {
-        let compiler = self.compiler();
+        let searcher = self.reader.searcher();
+        let compiler = self.compiler(&searcher);
         let text = words.join(" ");
         let candidates = self.filtered(
             compiler.candidates(&text),
@@ -478,7 +482,6 @@ impl Engine {
             .iter()
             .map(|w| compiler.term_plan(query::TextField::Any, w))
             .collect();
-        let searcher = self.reader.searcher();
         let ranked = rerank::top(&searcher, &*candidates, &plans, req.limit, req.collapse)?;
         deadline
             .as_ref()

@@ -65,6 +65,9 @@ struct FieldScorers<'p> {
     grams: Vec<Box<dyn Scorer>>,
     /// Opened when a candidate first holds every gram (only then can the string be there).
     exact: Option<Box<dyn Scorer>>,
+    /// Which words the current candidate holds, and their scores.
+    hit: Vec<bool>,
+    word_score: Vec<Score>,
 }
 
 /// The scores of a candidate: the full query's, if it matches, and the relaxed one's
@@ -89,6 +92,8 @@ fn score_candidates(
                 words: term_scorers(&f.words, scoring, reader)?,
                 grams: term_scorers(&f.grams, scoring, reader)?,
                 exact: None,
+                hit: vec![false; f.words.len()],
+                word_score: vec![0.0; f.words.len()],
             });
         }
         per_term.push(fields);
@@ -102,13 +107,28 @@ fn score_candidates(
             let mut matched = false;
             let mut grams_score = 0.0;
             for f in fields.iter_mut() {
-                let (mut n, mut words) = (0usize, 0.0);
-                for s in &mut f.words {
-                    if let Some(v) = at(s.as_mut(), doc) {
-                        n += 1;
-                        words += v;
+                let (hit, word_score) = (&mut f.hit, &mut f.word_score);
+                for (i, s) in f.words.iter_mut().enumerate() {
+                    let v = at(s.as_mut(), doc);
+                    hit[i] = v.is_some();
+                    word_score[i] = v.unwrap_or(0.0);
+                }
+                let any_word = hit.iter().any(|&h| h);
+                // As the counted query scores it: every word there, in each unit that matches.
+                let (mut weight, mut words) = (0.0, 0.0);
+                for (u, w) in f.plan.units.iter().zip(&f.plan.unit_weights) {
+                    if u.matches(hit) {
+                        weight += w;
+                        words += word_score[u.whole];
+                        words += u.parts.iter().map(|&p| word_score[p]).sum::<Score>();
                     }
                 }
+                let relaxed_words: Score = f
+                    .plan
+                    .units
+                    .iter()
+                    .map(|u| u.relaxed_score(word_score))
+                    .sum();
                 let (mut g, mut grams) = (0usize, 0.0);
                 for s in &mut f.grams {
                     if let Some(v) = at(s.as_mut(), doc) {
@@ -116,10 +136,10 @@ fn score_candidates(
                         grams += v;
                     }
                 }
-                if n + g > 0 {
-                    *relaxed.get_or_insert(0.0) += words + grams;
+                if any_word || g > 0 {
+                    *relaxed.get_or_insert(0.0) += relaxed_words + grams;
                 }
-                if !f.words.is_empty() && n >= f.plan.required {
+                if !f.plan.units.is_empty() && weight >= f.plan.need {
                     score += words;
                     matched = true;
                 }
