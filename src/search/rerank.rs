@@ -6,10 +6,11 @@
 //! query (too few of its words) are the partial matches, scored as the relaxed query
 //! scores them in a counted search.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashSet};
 
 use tantivy::collector::TopDocs;
-use tantivy::query::{EnableScoring, Query, Scorer, TermQuery};
+use tantivy::query::{EnableScoring, Query, Scorer, TermQuery, Weight};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
@@ -44,22 +45,74 @@ fn at(scorer: &mut dyn Scorer, doc: DocId) -> Option<Score> {
     (here == doc).then(|| scorer.score())
 }
 
-fn term_scorers(
+/// Weights for terms, with their boosts. A term's BM25 weight looks up its document
+/// frequency in every segment, so it is built once per query, not once per segment.
+fn term_weights(
     terms: &[(Term, f32)],
     scoring: EnableScoring,
-    reader: &SegmentReader,
-) -> Result<Vec<Box<dyn Scorer>>> {
+) -> Result<Vec<(Box<dyn Weight>, f32)>> {
     terms
         .iter()
         .map(|(t, b)| {
             let q = TermQuery::new(t.clone(), IndexRecordOption::WithFreqs);
-            Ok(q.weight(scoring)?.scorer(reader, *b)?)
+            Ok((q.weight(scoring)?, *b))
         })
         .collect()
 }
 
+fn scorers(
+    weights: &[(Box<dyn Weight>, f32)],
+    reader: &SegmentReader,
+) -> Result<Vec<Box<dyn Scorer>>> {
+    weights
+        .iter()
+        .map(|(w, b)| Ok(w.scorer(reader, *b)?))
+        .collect()
+}
+
+/// One field of one term's plan, for the whole query.
+struct FieldWeights<'p> {
+    plan: &'p FieldPlan,
+    words: Vec<(Box<dyn Weight>, f32)>,
+    grams: Vec<(Box<dyn Weight>, f32)>,
+    /// Built when a candidate first holds every gram (only then can the string be there).
+    exact: OnceCell<Box<dyn Weight>>,
+}
+
+impl<'p> FieldWeights<'p> {
+    fn all(plans: &'p [TermPlan], scoring: EnableScoring) -> Result<Vec<Vec<FieldWeights<'p>>>> {
+        plans
+            .iter()
+            .map(|plan| {
+                plan.fields
+                    .iter()
+                    .map(|f| {
+                        Ok(FieldWeights {
+                            plan: f,
+                            words: term_weights(&f.words, scoring)?,
+                            grams: term_weights(&f.grams, scoring)?,
+                            exact: OnceCell::new(),
+                        })
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn exact(&self, scoring: EnableScoring) -> Result<&dyn Weight> {
+        if self.exact.get().is_none() {
+            let _ = self.exact.set(self.plan.exact.weight(scoring)?);
+        }
+        self.exact
+            .get()
+            .map(|w| w.as_ref())
+            .ok_or_else(|| crate::error::Error::Internal("exact-string weight is missing".into()))
+    }
+}
+
 /// One field of one term's plan, in one segment.
-struct FieldScorers<'p> {
+struct FieldScorers<'w, 'p> {
+    weights: &'w FieldWeights<'p>,
     plan: &'p FieldPlan,
     words: Vec<Box<dyn Scorer>>,
     grams: Vec<Box<dyn Scorer>>,
@@ -78,19 +131,20 @@ struct Scores {
 }
 
 fn score_candidates(
-    plans: &[TermPlan],
+    weights: &[Vec<FieldWeights>],
     scoring: EnableScoring,
     reader: &SegmentReader,
     docs: &[DocId],
 ) -> Result<Vec<Scores>> {
-    let mut per_term: Vec<Vec<FieldScorers>> = Vec::with_capacity(plans.len());
-    for plan in plans {
-        let mut fields = Vec::with_capacity(plan.fields.len());
-        for f in &plan.fields {
+    let mut per_term: Vec<Vec<FieldScorers>> = Vec::with_capacity(weights.len());
+    for term in weights {
+        let mut fields = Vec::with_capacity(term.len());
+        for f in term {
             fields.push(FieldScorers {
-                plan: f,
-                words: term_scorers(&f.words, scoring, reader)?,
-                grams: term_scorers(&f.grams, scoring, reader)?,
+                weights: f,
+                plan: f.plan,
+                words: scorers(&f.words, reader)?,
+                grams: scorers(&f.grams, reader)?,
                 exact: None,
                 hit: vec![false; f.words.len()],
                 word_score: vec![0.0; f.words.len()],
@@ -145,7 +199,7 @@ fn score_candidates(
                 }
                 if g == f.grams.len() && g > 0 {
                     if f.exact.is_none() {
-                        f.exact = Some(f.plan.exact.weight(scoring)?.scorer(reader, 1.0)?);
+                        f.exact = Some(f.weights.exact(scoring)?.scorer(reader, 1.0)?);
                     }
                     if let Some(v) = f.exact.as_mut().and_then(|s| at(s.as_mut(), doc)) {
                         score += v;
@@ -182,6 +236,7 @@ pub fn top(
         by_segment.entry(a.segment_ord).or_default().push(a.doc_id);
     }
     let scoring = EnableScoring::enabled_from_searcher(searcher);
+    let weights = FieldWeights::all(plans, scoring)?;
     let mut matches = Vec::new();
     let mut partial = Vec::new();
     for (segment, mut docs) in by_segment {
@@ -190,7 +245,7 @@ pub fn top(
         let ff = reader.fast_fields();
         let ids = ff.u64(ID_HASH)?;
         let groups = ff.u64(GROUP)?;
-        let scores = score_candidates(plans, scoring, reader, &docs)?;
+        let scores = score_candidates(&weights, scoring, reader, &docs)?;
         for (&doc, s) in docs.iter().zip(scores) {
             let id = ids.first(doc).unwrap_or(0);
             let entry = |score: Score| Entry {
