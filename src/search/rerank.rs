@@ -113,7 +113,6 @@ impl<'p> FieldWeights<'p> {
 /// One field of one term's plan, in one segment.
 struct FieldScorers<'w, 'p> {
     weights: &'w FieldWeights<'p>,
-    plan: &'p FieldPlan,
     words: Vec<Box<dyn Scorer>>,
     grams: Vec<Box<dyn Scorer>>,
     /// Opened when a candidate first holds every gram (only then can the string be there).
@@ -142,7 +141,6 @@ fn score_candidates(
         for f in term {
             fields.push(FieldScorers {
                 weights: f,
-                plan: f.plan,
                 words: scorers(&f.words, reader)?,
                 grams: scorers(&f.grams, reader)?,
                 exact: None,
@@ -161,6 +159,7 @@ fn score_candidates(
             let mut matched = false;
             let mut grams_score = 0.0;
             for f in fields.iter_mut() {
+                let plan = f.weights.plan;
                 let (hit, word_score) = (&mut f.hit, &mut f.word_score);
                 for (i, s) in f.words.iter_mut().enumerate() {
                     let v = at(s.as_mut(), doc);
@@ -170,19 +169,15 @@ fn score_candidates(
                 let any_word = hit.iter().any(|&h| h);
                 // As the counted query scores it: every word there, in each unit that matches.
                 let (mut weight, mut words) = (0.0, 0.0);
-                for (u, w) in f.plan.units.iter().zip(&f.plan.unit_weights) {
+                for (u, w) in plan.units.iter().zip(&plan.unit_weights) {
                     if u.matches(hit) {
                         weight += w;
                         words += word_score[u.whole];
                         words += u.parts.iter().map(|&p| word_score[p]).sum::<Score>();
                     }
                 }
-                let relaxed_words: Score = f
-                    .plan
-                    .units
-                    .iter()
-                    .map(|u| u.relaxed_score(word_score))
-                    .sum();
+                let relaxed_words: Score =
+                    plan.units.iter().map(|u| u.relaxed_score(word_score)).sum();
                 let (mut g, mut grams) = (0usize, 0.0);
                 for s in &mut f.grams {
                     if let Some(v) = at(s.as_mut(), doc) {
@@ -193,7 +188,7 @@ fn score_candidates(
                 if any_word || g > 0 {
                     *relaxed.get_or_insert(0.0) += relaxed_words + grams;
                 }
-                if !f.plan.units.is_empty() && weight >= f.plan.need {
+                if !plan.units.is_empty() && weight >= plan.need {
                     score += words;
                     matched = true;
                 }
@@ -206,7 +201,7 @@ fn score_candidates(
                         matched = true;
                     }
                 }
-                if f.plan.grams_score {
+                if plan.grams_score {
                     grams_score += grams;
                 }
             }
