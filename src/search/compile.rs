@@ -365,9 +365,16 @@ impl Compiler<'_> {
 
     /// BM25's inverse document frequency of a term.
     fn idf(&self, term: &Term) -> f32 {
-        let n = self.searcher.num_docs() as f32;
-        let df = self.searcher.doc_freq(term).unwrap_or(0) as f32;
-        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+        // Counted as tantivy's BM25 counts: deleted documents are still in the postings, so
+        // against live documents alone an updated article could make the weight negative.
+        let n: u64 = self
+            .searcher
+            .segment_readers()
+            .iter()
+            .map(|r| u64::from(r.max_doc()))
+            .sum();
+        let df = self.searcher.doc_freq(term).unwrap_or(0).min(n);
+        (1.0 + ((n - df) as f32 + 0.5) / (df as f32 + 0.5)).ln()
     }
 
     /// The bigrams of `text` in title and body as one flat union: the candidate
