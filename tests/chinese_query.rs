@@ -100,6 +100,42 @@ fn single_characters_are_found() {
     assert_eq!(ids(&e, "雨"), vec!["d8"]);
 }
 
+/// The bigram view holds a lone character only at the end of a run of CJK characters;
+/// inside a run the character starts a bigram. A lone character of the query must match
+/// both, in a phrase, alone, and on the uncounted first page.
+#[test]
+fn a_lone_character_matches_inside_a_run_of_characters() {
+    let docs = [
+        ("s1", "行情", "A股市场今天回暖，成交放大。", "2021-01-04"),
+        ("s2", "财报", "京东方发布年度财报。", "2021-01-05"),
+        ("s3", "港股", "港股通标的调整，股。", "2021-01-06"),
+        ("s4", "无关", "今天天气晴朗。", "2021-01-07"),
+    ];
+    let (_d, e) = engine_with(&docs);
+    assert_eq!(ids(&e, "\"A股\""), vec!["s1"]);
+    assert_eq!(ids(&e, "A股"), vec!["s1"]);
+    assert_eq!(ids(&e, "\"股\""), vec!["s1", "s3"]);
+    assert_eq!(ids(&e, "\"京 东\""), vec!["s2"]);
+    assert_eq!(ids(&e, "NEAR/5(东方 财)"), vec!["s2"]);
+    assert!(ids(&e, "NEAR/1(东方 财)").is_empty());
+    assert_eq!(ids(&e, "\"晴\""), vec!["s4"]);
+    assert!(ids(&e, "\"股京\"").is_empty());
+    for q in ["A股", "股", "京东方 财"] {
+        let mut req = SearchRequest::new(q);
+        req.limit = 10;
+        req.collapse = false;
+        req.plain = true;
+        let counted = e.search(&req).unwrap_or_else(|err| panic!("{q}: {err}"));
+        req.exact_total = false;
+        let top = e.search(&req).unwrap_or_else(|err| panic!("{q}: {err}"));
+        let page = |r: &zhnews::search::SearchResponse| -> Vec<String> {
+            r.hits.iter().map(|h| h.id.clone()).collect()
+        };
+        assert!(!counted.hits.is_empty(), "{q} should find something");
+        assert_eq!(page(&top), page(&counted), "{q}");
+    }
+}
+
 #[test]
 fn traditional_and_simplified_match_each_other() {
     let (_d, e) = engine_with(DOCS);

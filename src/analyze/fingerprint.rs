@@ -78,7 +78,7 @@ pub fn fingerprint(text: &str) -> Fingerprint {
     let chars: Vec<char> = text
         .chars()
         .map(normalize_char)
-        .filter(|c| c.is_alphanumeric())
+        .filter(|&c| super::normalize::is_alphanumeric(c))
         .collect();
     if chars.len() < MIN_CHARS_FOR_EXACT {
         return Fingerprint {

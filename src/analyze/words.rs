@@ -36,7 +36,7 @@ impl WordsTokenizer {
             .into_iter()
             // jieba emits whitespace and punctuation as tokens; they would make phrases
             // with a space or a comma match nothing.
-            .filter(|t| t.word.chars().any(char::is_alphanumeric))
+            .filter(|t| t.word.chars().any(super::normalize::is_alphanumeric))
             .map(|t| Span {
                 from: t.byte_start,
                 to: t.byte_end,

@@ -7,7 +7,7 @@ use std::ops::Bound;
 use chrono::{NaiveDate, TimeZone};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, Occur, PhraseQuery, Query,
-    RangeQuery, TermQuery,
+    RangeQuery, RegexPhraseQuery, RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DateTime, Score, Searcher, Term};
@@ -46,6 +46,50 @@ fn term_query(field: Field, text: &str) -> Box<dyn Query> {
         IndexRecordOption::WithFreqs,
     ))
 }
+
+/// A term of the bigram view. The view holds a lone character only where a run of CJK
+/// characters ends; everywhere else the character starts a bigram, so a lone character of
+/// the query matches every term that starts with it (see `analyze::bigram`).
+pub fn gram_query(term: &Term) -> Box<dyn Query> {
+    match term.value().as_str().and_then(lone_char) {
+        Some(c) => RegexQuery::from_pattern(&lone_char_pattern(c), term.field())
+            .map(|q| Box::new(q) as Box<dyn Query>)
+            .unwrap_or_else(|_| Box::new(EmptyQuery)),
+        None => Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
+    }
+}
+
+/// The character of a one-character CJK term.
+fn lone_char(text: &str) -> Option<char> {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if crate::analyze::is_cjk(c) => Some(c),
+        _ => None,
+    }
+}
+
+/// The character itself, or a bigram that starts with it.
+fn lone_char_pattern(c: char) -> String {
+    format!("{}.?", regex_literal(&c.to_string()))
+}
+
+/// `text` as a regex that matches only itself: letters, digits and CJK as they are,
+/// anything else as a code point escape.
+fn regex_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\x{{{:x}}}", c as u32));
+        }
+    }
+    out
+}
+
+/// Terms a phrase over lone characters may expand to, all positions together. A common
+/// character starts a few thousand bigrams; this only stops a pathological query.
+const MAX_PHRASE_EXPANSIONS: u32 = 1 << 20;
 
 pub fn weighted_term(term: Term, b: f32) -> Box<dyn Query> {
     boost(
@@ -148,7 +192,7 @@ impl TermPlan {
                 let grams = f
                     .grams
                     .into_iter()
-                    .map(|(t, b)| weighted_term(t, b))
+                    .map(|(t, b)| boost(gram_query(&t), b))
                     .collect();
                 scoring.push(Box::new(BooleanQuery::union(grams)));
             }
@@ -282,12 +326,26 @@ impl Compiler<'_> {
         }
     }
 
-    /// The exact string in the bigram view: one term, or a phrase with positions.
+    /// The exact string in the bigram view: one term, or a phrase with positions (where a
+    /// lone character matches any term that starts with it, see [`gram_query`]).
     pub fn exact(&self, field: Field, text: &str, slop: u32) -> Box<dyn Query> {
         let terms = exact_terms(text);
+        let lone = terms.iter().any(|(_, t)| lone_char(t).is_some());
         match terms.len() {
             0 => Box::new(EmptyQuery),
-            1 => term_query(field, &terms[0].1),
+            1 => gram_query(&Term::from_field_text(field, &terms[0].1)),
+            _ if lone => {
+                let patterns = terms
+                    .into_iter()
+                    .map(|(pos, t)| match lone_char(&t) {
+                        Some(c) => (pos, lone_char_pattern(c)),
+                        None => (pos, regex_literal(&t)),
+                    })
+                    .collect();
+                let mut q = RegexPhraseQuery::new_with_offset_and_slop(field, patterns, slop);
+                q.set_max_expansions(MAX_PHRASE_EXPANSIONS);
+                Box::new(q)
+            }
             _ => Box::new(PhraseQuery::new_with_offset_and_slop(
                 terms
                     .into_iter()
@@ -311,11 +369,12 @@ impl Compiler<'_> {
                 .map(|w| (Term::from_field_text(word_field, w), b))
                 .collect();
             any.extend(units.iter().map(|u| u.relaxed_query(&terms)));
-            any.extend(
-                grams
-                    .iter()
-                    .map(|g| boost(term_query(exact_field, g), b * NGRAM_BOOST)),
-            );
+            any.extend(grams.iter().map(|g| {
+                boost(
+                    gram_query(&Term::from_field_text(exact_field, g)),
+                    b * NGRAM_BOOST,
+                )
+            }));
         }
         any_of(any)
     }
@@ -384,7 +443,11 @@ impl Compiler<'_> {
         let grams = exact_grams(text);
         let mut any = Vec::new();
         for (_, exact_field, b) in self.text_fields(TextField::Any) {
-            any.extend(grams.iter().map(|g| boost(term_query(exact_field, g), b)));
+            any.extend(
+                grams
+                    .iter()
+                    .map(|g| boost(gram_query(&Term::from_field_text(exact_field, g)), b)),
+            );
         }
         any_of(any)
     }

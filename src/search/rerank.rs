@@ -15,7 +15,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 use super::collect::{keep_top_groups, Entry, SortKey};
-use super::compile::{FieldPlan, TermPlan};
+use super::compile::{gram_query, FieldPlan, TermPlan};
 use crate::error::Result;
 use crate::index::schema::{GROUP, ID_HASH};
 
@@ -60,6 +60,17 @@ fn term_weights(
         .collect()
 }
 
+/// Weights for the bigram view's terms: a lone character matches the bigrams it starts.
+fn gram_weights(
+    terms: &[(Term, f32)],
+    scoring: EnableScoring,
+) -> Result<Vec<(Box<dyn Weight>, f32)>> {
+    terms
+        .iter()
+        .map(|(t, b)| Ok((gram_query(t).weight(scoring)?, *b)))
+        .collect()
+}
+
 fn scorers(
     weights: &[(Box<dyn Weight>, f32)],
     reader: &SegmentReader,
@@ -90,7 +101,7 @@ impl<'p> FieldWeights<'p> {
                         Ok(FieldWeights {
                             plan: f,
                             words: term_weights(&f.words, scoring)?,
-                            grams: term_weights(&f.grams, scoring)?,
+                            grams: gram_weights(&f.grams, scoring)?,
                             exact: OnceCell::new(),
                         })
                     })
