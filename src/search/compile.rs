@@ -5,15 +5,17 @@
 use std::ops::Bound;
 
 use chrono::{NaiveDate, TimeZone};
+use tantivy::query::Bm25StatisticsProvider;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, Occur, PhraseQuery, Query,
     RangeQuery, RegexPhraseQuery, RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DateTime, Score, Searcher, Term};
+use tantivy::{DateTime, Score, Term};
 
 use super::enough::EnoughOfQuery;
 use super::query::{KeywordField, Node, TextField};
+use super::stats::QueryStats;
 use crate::analyze::{normalize::normalize, BigramTokenizer, WordsTokenizer};
 use crate::article::beijing;
 use crate::index::Fields;
@@ -36,8 +38,9 @@ pub const LONG_TERM_SHARE: f32 = 0.75;
 pub struct Compiler<'a> {
     pub fields: &'a Fields,
     pub words: &'a WordsTokenizer,
-    /// Document frequencies weigh the words of long strings.
-    pub searcher: &'a Searcher,
+    /// Document frequencies weigh the words of long strings; the scoring of the compiled
+    /// queries reuses them.
+    pub stats: QueryStats<'a>,
 }
 
 fn term_query(field: Field, text: &str) -> Box<dyn Query> {
@@ -426,13 +429,8 @@ impl Compiler<'_> {
     fn idf(&self, term: &Term) -> f32 {
         // Counted as tantivy's BM25 counts: deleted documents are still in the postings, so
         // against live documents alone an updated article could make the weight negative.
-        let n: u64 = self
-            .searcher
-            .segment_readers()
-            .iter()
-            .map(|r| u64::from(r.max_doc()))
-            .sum();
-        let df = self.searcher.doc_freq(term).unwrap_or(0).min(n);
+        let n = self.stats.total_num_docs().unwrap_or(0);
+        let df = self.stats.doc_freq(term).unwrap_or(0).min(n);
         (1.0 + ((n - df) as f32 + 0.5) / (df as f32 + 0.5)).ln()
     }
 

@@ -14,6 +14,7 @@ pub mod query;
 pub mod related;
 mod rerank;
 pub mod snippet;
+mod stats;
 pub mod trend;
 
 use std::path::Path;
@@ -257,7 +258,7 @@ impl Engine {
         Compiler {
             fields: &self.open.fields,
             words: &self.words,
-            searcher,
+            stats: stats::QueryStats::new(searcher),
         }
     }
 
@@ -482,7 +483,14 @@ impl Engine {
             .iter()
             .map(|w| compiler.term_plan(query::TextField::Any, w))
             .collect();
-        let ranked = rerank::top(&searcher, &*candidates, &plans, req.limit, req.collapse)?;
+        let ranked = rerank::top(
+            &searcher,
+            &compiler.stats,
+            &*candidates,
+            &plans,
+            req.limit,
+            req.collapse,
+        )?;
         deadline
             .as_ref()
             .map_or(Ok(()), deadline::Deadline::outcome)?;

@@ -10,7 +10,7 @@ use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashSet};
 
 use tantivy::collector::TopDocs;
-use tantivy::query::{EnableScoring, Query, Scorer, TermQuery, Weight};
+use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Query, Scorer, TermQuery, Weight};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
@@ -230,18 +230,23 @@ fn score_candidates(
 /// `candidates`, and the best partial matches to fill the page.
 pub fn top(
     searcher: &Searcher,
+    stats: &dyn Bm25StatisticsProvider,
     candidates: &dyn Query,
     plans: &[TermPlan],
     limit: usize,
     collapse: bool,
 ) -> Result<Ranked> {
     let n = (limit * CANDIDATES_PER_HIT).max(MIN_CANDIDATES);
-    let found = searcher.search(candidates, &TopDocs::with_limit(n).order_by_score())?;
+    let found = searcher.search_with_statistics_provider(
+        candidates,
+        &TopDocs::with_limit(n).order_by_score(),
+        stats,
+    )?;
     let mut by_segment: BTreeMap<SegmentOrdinal, Vec<DocId>> = BTreeMap::new();
     for (_, a) in &found {
         by_segment.entry(a.segment_ord).or_default().push(a.doc_id);
     }
-    let scoring = EnableScoring::enabled_from_searcher(searcher);
+    let scoring = EnableScoring::enabled_from_statistics_provider(stats, searcher);
     let weights = FieldWeights::all(plans, scoring)?;
     let mut matches = Vec::new();
     let mut partial = Vec::new();
