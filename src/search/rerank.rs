@@ -45,30 +45,22 @@ fn at(scorer: &mut dyn Scorer, doc: DocId) -> Option<Score> {
     (here == doc).then(|| scorer.score())
 }
 
-/// Weights for terms, with their boosts. A term's BM25 weight looks up its document
-/// frequency in every segment, so it is built once per query, not once per segment.
-fn term_weights(
+/// Weights for terms, with their boosts, each term made a query by `query`. A term's BM25
+/// weight looks up its document frequency in every segment, so it is built once per
+/// query, not once per segment.
+fn weights(
     terms: &[(Term, f32)],
     scoring: EnableScoring,
+    query: fn(&Term) -> Box<dyn Query>,
 ) -> Result<Vec<(Box<dyn Weight>, f32)>> {
     terms
         .iter()
-        .map(|(t, b)| {
-            let q = TermQuery::new(t.clone(), IndexRecordOption::WithFreqs);
-            Ok((q.weight(scoring)?, *b))
-        })
+        .map(|(t, b)| Ok((query(t).weight(scoring)?, *b)))
         .collect()
 }
 
-/// Weights for the bigram view's terms: a lone character matches the bigrams it starts.
-fn gram_weights(
-    terms: &[(Term, f32)],
-    scoring: EnableScoring,
-) -> Result<Vec<(Box<dyn Weight>, f32)>> {
-    terms
-        .iter()
-        .map(|(t, b)| Ok((gram_query(t).weight(scoring)?, *b)))
-        .collect()
+fn word_query(term: &Term) -> Box<dyn Query> {
+    Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs))
 }
 
 fn scorers(
@@ -100,8 +92,9 @@ impl<'p> FieldWeights<'p> {
                     .map(|f| {
                         Ok(FieldWeights {
                             plan: f,
-                            words: term_weights(&f.words, scoring)?,
-                            grams: gram_weights(&f.grams, scoring)?,
+                            words: weights(&f.words, scoring, word_query)?,
+                            // A lone character of the bigram view matches the bigrams it starts.
+                            grams: weights(&f.grams, scoring, gram_query)?,
                             exact: OnceCell::new(),
                         })
                     })
