@@ -58,8 +58,13 @@ pub fn gram_query(term: &Term) -> Box<dyn Query> {
         Some(c) => RegexQuery::from_pattern(&lone_char_pattern(c), term.field())
             .map(|q| Box::new(q) as Box<dyn Query>)
             .unwrap_or_else(|_| Box::new(EmptyQuery)),
-        None => Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
+        None => word_query(term),
     }
+}
+
+/// A term with its frequencies (no positions), as BM25 scores it.
+pub fn word_query(term: &Term) -> Box<dyn Query> {
+    Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs))
 }
 
 /// The character of a one-character CJK term.
@@ -95,10 +100,7 @@ fn regex_literal(text: &str) -> String {
 const MAX_PHRASE_EXPANSIONS: u32 = 1 << 20;
 
 pub fn weighted_term(term: Term, b: f32) -> Box<dyn Query> {
-    boost(
-        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-        b,
-    )
+    boost(word_query(&term), b)
 }
 
 /// An unquoted term in one field pair: enough of its words in the words view, or the

@@ -10,12 +10,11 @@ use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashSet};
 
 use tantivy::collector::TopDocs;
-use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Query, Scorer, TermQuery, Weight};
-use tantivy::schema::IndexRecordOption;
+use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Query, Scorer, Weight};
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 use super::collect::{keep_top_groups, Entry, SortKey};
-use super::compile::{gram_query, FieldPlan, TermPlan};
+use super::compile::{gram_query, word_query, FieldPlan, TermPlan};
 use crate::error::Result;
 use crate::index::schema::{GROUP, ID_HASH};
 
@@ -57,10 +56,6 @@ fn weights(
         .iter()
         .map(|(t, b)| Ok((query(t).weight(scoring)?, *b)))
         .collect()
-}
-
-fn word_query(term: &Term) -> Box<dyn Query> {
-    Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs))
 }
 
 fn scorers(
