@@ -14,6 +14,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DateTime, Score, Term};
 
 use super::enough::EnoughOfQuery;
+use super::maxscore::TermUnion;
 use super::query::{KeywordField, Node, TextField};
 use super::stats::QueryStats;
 use crate::analyze::{normalize::normalize, BigramTokenizer, WordsTokenizer};
@@ -437,19 +438,28 @@ impl Compiler<'_> {
     }
 
     /// The bigrams of `text` in title and body as one flat union: the candidate
-    /// generator of [`super::rerank`] (a flat union of terms runs block-max WAND). Every
+    /// generator of [`super::rerank`] (a [`TermUnion`], which prunes by MaxScore). Every
     /// document that matches a word of `text` has its bigrams, so none is out of reach.
     pub fn candidates(&self, text: &str) -> Box<dyn Query> {
         let grams = exact_grams(text);
-        let mut any = Vec::new();
+        let mut terms = Vec::new();
         for (_, exact_field, b) in self.text_fields(TextField::Any) {
-            any.extend(
+            terms.extend(
                 grams
                     .iter()
-                    .map(|g| boost(gram_query(&Term::from_field_text(exact_field, g)), b)),
+                    .map(|g| (Term::from_field_text(exact_field, g), b)),
             );
         }
-        any_of(any)
+        // A lone character matches by prefix, which a union of plain terms cannot do.
+        if grams.iter().any(|g| lone_char(g).is_some()) {
+            return any_of(
+                terms
+                    .iter()
+                    .map(|(t, b)| boost(gram_query(t), *b))
+                    .collect(),
+            );
+        }
+        Box::new(TermUnion::new(terms))
     }
 
     pub fn compile(&self, node: &Node) -> Box<dyn Query> {

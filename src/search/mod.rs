@@ -10,6 +10,7 @@ mod enough;
 pub mod export;
 mod ids;
 pub mod kwic;
+mod maxscore;
 pub mod query;
 pub mod related;
 mod rerank;
@@ -263,7 +264,7 @@ impl Engine {
     }
 
     /// `query` within the date and source filters. Without filters it stays as it is, so
-    /// a flat union of terms keeps block-max WAND under `TopDocs`.
+    /// a flat union of terms keeps its pruning under `TopDocs`.
     fn filtered(
         &self,
         query: Box<dyn Query>,

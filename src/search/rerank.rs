@@ -1,6 +1,6 @@
 //! Top hits without counting every match: what a ranked-retrieval engine does, and what
 //! a client that reads only the first page needs. Candidates come from the bigram view
-//! alone by block-max WAND (a flat union of terms, which prunes well); then each term of
+//! alone by MaxScore (a flat union of terms, which prunes well); then each term of
 //! the full query is looked up at just those candidates, so the words view, the title
 //! boost and the exact string still decide the order. Candidates that miss the full
 //! query (too few of its words) are the partial matches, scored as the relaxed query
