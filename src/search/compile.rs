@@ -14,7 +14,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DateTime, Score, Term};
 
 use super::enough::EnoughOfQuery;
-use super::maxscore::TermUnion;
+use super::maxscore::{Clause, TermUnion};
 use super::query::{KeywordField, Node, TextField};
 use super::stats::QueryStats;
 use crate::analyze::{normalize::normalize, BigramTokenizer, WordsTokenizer};
@@ -442,24 +442,22 @@ impl Compiler<'_> {
     /// document that matches a word of `text` has its bigrams, so none is out of reach.
     pub fn candidates(&self, text: &str) -> Box<dyn Query> {
         let grams = exact_grams(text);
-        let mut terms = Vec::new();
+        let mut clauses = Vec::new();
         for (_, exact_field, b) in self.text_fields(TextField::Any) {
-            terms.extend(
-                grams
-                    .iter()
-                    .map(|g| (Term::from_field_text(exact_field, g), b)),
-            );
+            clauses.extend(grams.iter().map(|g| {
+                let term = Term::from_field_text(exact_field, g);
+                // A lone character matches by prefix, with a constant score.
+                let clause = match lone_char(g) {
+                    Some(_) => Clause::Constant(gram_query(&term)),
+                    None => Clause::Term(term),
+                };
+                (clause, b)
+            }));
         }
-        // A lone character matches by prefix, which a union of plain terms cannot do.
-        if grams.iter().any(|g| lone_char(g).is_some()) {
-            return any_of(
-                terms
-                    .iter()
-                    .map(|(t, b)| boost(gram_query(t), *b))
-                    .collect(),
-            );
+        if clauses.is_empty() {
+            return Box::new(EmptyQuery);
         }
-        Box::new(TermUnion::new(terms))
+        Box::new(TermUnion::new(clauses))
     }
 
     pub fn compile(&self, node: &Node) -> Box<dyn Query> {

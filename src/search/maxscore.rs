@@ -10,52 +10,82 @@
 use std::sync::Arc;
 
 use tantivy::query::{
-    Bm25Weight, BooleanWeight, BoostWeight, EnableScoring, Explanation, Occur, Query, Scorer,
-    SumCombiner, TermQuery, Weight,
+    Bm25StatisticsProvider, Bm25Weight, BooleanWeight, BoostWeight, EnableScoring, Explanation,
+    Occur, Query, Scorer, SumCombiner, TermQuery, Weight,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
-/// A union of terms, each weighted by its boost. Any other use than top hits (counting,
-/// filtering, explaining) goes through the plain union.
+/// One clause of a [`TermUnion`], by how its scores are bounded.
+#[derive(Debug)]
+pub enum Clause {
+    /// A term's postings, scored by BM25.
+    Term(Term),
+    /// A query that scores every match by the boost it is given and nothing more, as a
+    /// prefix match does.
+    Constant(Box<dyn Query>),
+}
+
+impl Clone for Clause {
+    fn clone(&self) -> Self {
+        match self {
+            Clause::Term(t) => Clause::Term(t.clone()),
+            Clause::Constant(q) => Clause::Constant(q.box_clone()),
+        }
+    }
+}
+
+/// A union of clauses, each weighted by its boost. Any other use than top hits
+/// (counting, filtering, explaining) goes through the plain union.
 #[derive(Clone, Debug)]
 pub struct TermUnion {
-    terms: Vec<(Term, f32)>,
+    clauses: Vec<(Clause, f32)>,
 }
 
 impl TermUnion {
-    pub fn new(terms: Vec<(Term, f32)>) -> Self {
-        TermUnion { terms }
+    pub fn new(clauses: Vec<(Clause, f32)>) -> Self {
+        TermUnion { clauses }
     }
+}
+
+/// The most a BM25-scored term can add to a document's score: what tantivy's own scorer
+/// of the term bounds its scores by.
+fn bm25_bound(
+    stats: &dyn Bm25StatisticsProvider,
+    term: &Term,
+    boost: f32,
+) -> tantivy::Result<Score> {
+    let docs = stats.total_num_docs()?;
+    let tokens = stats.total_num_tokens(term.field())?;
+    Ok(Bm25Weight::for_one_term_without_explain(
+        stats.doc_freq(term)?,
+        docs,
+        tokens as Score / docs.max(1) as Score,
+    )
+    .boost_by(boost)
+    .max_score())
 }
 
 impl Query for TermUnion {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        let mut terms = Vec::with_capacity(self.terms.len());
-        for (t, b) in &self.terms {
-            let weight: Arc<dyn Weight> = Arc::new(BoostWeight::new(
-                TermQuery::new(t.clone(), IndexRecordOption::WithFreqs).weight(scoring)?,
-                *b,
-            ));
-            // What tantivy's own scorer of the term bounds its scores by.
-            let bound = match scoring {
-                EnableScoring::Enabled {
-                    statistics_provider,
-                    ..
-                } => {
-                    let docs = statistics_provider.total_num_docs()?;
-                    let tokens = statistics_provider.total_num_tokens(t.field())?;
-                    Bm25Weight::for_one_term_without_explain(
-                        statistics_provider.doc_freq(t)?,
-                        docs,
-                        tokens as Score / docs.max(1) as Score,
-                    )
-                    .boost_by(*b)
-                    .max_score()
+        let mut terms = Vec::with_capacity(self.clauses.len());
+        for (clause, b) in &self.clauses {
+            let (inner, bound) = match clause {
+                Clause::Term(t) => {
+                    let bound = match scoring {
+                        EnableScoring::Enabled {
+                            statistics_provider,
+                            ..
+                        } => bm25_bound(statistics_provider, t, *b)?,
+                        // Without scores there is nothing to prune by.
+                        EnableScoring::Disabled { .. } => Score::INFINITY,
+                    };
+                    let q = TermQuery::new(t.clone(), IndexRecordOption::WithFreqs);
+                    (q.weight(scoring)?, bound)
                 }
-                // Without scores there is nothing to prune by: the plain union does it all.
-                EnableScoring::Disabled { .. } => Score::INFINITY,
+                Clause::Constant(q) => (q.weight(scoring)?, *b),
             };
+            let weight: Arc<dyn Weight> = Arc::new(BoostWeight::new(inner, *b));
             terms.push((weight, bound));
         }
         let union = BooleanWeight::with_minimum_number_should_match(
@@ -79,8 +109,11 @@ impl Query for TermUnion {
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for (t, _) in &self.terms {
-            visitor(t, false);
+        for (clause, _) in &self.clauses {
+            match clause {
+                Clause::Term(t) => visitor(t, false),
+                Clause::Constant(q) => q.query_terms(visitor),
+            }
         }
     }
 }
@@ -229,6 +262,7 @@ mod tests {
             terms in prop::collection::vec((0usize..6, 1u8..4), 2..6),
             deleted in prop::collection::vec(0usize..400, 0..20),
             split in 0usize..400,
+            prefix in prop::option::of((0usize..6, 1u8..4)),
             k in 1usize..25,
         ) {
             let mut schema = Schema::builder();
@@ -250,12 +284,17 @@ mod tests {
             }
             writer.commit().expect("commit");
             let searcher = index.reader().expect("reader").searcher();
-            let union = TermUnion::new(
-                terms
-                    .iter()
-                    .map(|&(w, b)| (Term::from_field_text(f, WORDS[w]), f32::from(b) / 2.0))
-                    .collect(),
-            );
+            let mut clauses: Vec<(Clause, f32)> = terms
+                .iter()
+                .map(|&(w, b)| (Clause::Term(Term::from_field_text(f, WORDS[w])), f32::from(b) / 2.0))
+                .collect();
+            // A prefix match scores a constant: the boost.
+            if let Some((w, b)) = prefix {
+                let first = &WORDS[w][..1];
+                let q = tantivy::query::RegexQuery::from_pattern(&format!("{first}.*"), f).expect("regex");
+                clauses.push((Clause::Constant(Box::new(q)), f32::from(b)));
+            }
+            let union = TermUnion::new(clauses);
             let weight = union
                 .weight(EnableScoring::enabled_from_searcher(&searcher))
                 .expect("weight");
