@@ -439,6 +439,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     s.index_bytes as f64 / 1e6,
                     s.segments
                 )?;
+                let tokens: Vec<String> =
+                    s.tokens.iter().map(|(f, n)| format!("{f} {n}")).collect();
+                writeln!(out, "tokens:    {}", tokens.join(", "))?;
                 writeln!(
                     out,
                     "committed: {}",

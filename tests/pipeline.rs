@@ -15,7 +15,22 @@ fn demo_corpus_indexes_every_page() {
     let (_dir, engine, summary) = corpus_engine();
     assert_eq!(summary.added, 50, "{:?}", summary.skipped);
     assert!(summary.skipped.is_empty(), "{:?}", summary.skipped);
-    assert_eq!(engine.stats().expect("stats").documents, 50);
+    let stats = engine.stats().expect("stats");
+    assert_eq!(stats.documents, 50);
+    // Both views of title and body hold tokens; the bigram view has one per CJK
+    // character, more than the words view, whose words mostly span two or more.
+    for field in ["title", "body", "title_exact", "body_exact"] {
+        assert!(
+            stats.tokens.get(field).is_some_and(|&n| n > 0),
+            "{field}: {:?}",
+            stats.tokens
+        );
+    }
+    assert!(
+        stats.tokens["body_exact"] > stats.tokens["body"],
+        "{:?}",
+        stats.tokens
+    );
 }
 
 #[test]

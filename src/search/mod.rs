@@ -34,7 +34,7 @@ use compile::Compiler;
 use crate::analyze::{normalize::normalize, WordsTokenizer};
 use crate::article::{beijing, Article};
 use crate::error::{Error, Result};
-use crate::index::schema::{id_hash, GROUP, ID_HASH};
+use crate::index::schema::{self, id_hash, GROUP, ID_HASH};
 use crate::index::{open_existing, OpenIndex};
 
 pub const MAX_LIMIT: usize = 100;
@@ -152,6 +152,9 @@ pub struct Stats {
     pub latest: Option<String>,
     pub index_bytes: u64,
     pub segments: usize,
+    /// Tokens indexed per text field: the words view (`title`, `body`) and the bigram view
+    /// (`title_exact`, `body_exact`). Deleted documents still count until a merge.
+    pub tokens: std::collections::BTreeMap<String, u64>,
     pub last_commit: Option<String>,
     pub path: String,
 }
@@ -692,6 +695,20 @@ impl Engine {
                 }
             }
         }
+        let f = &self.open.fields;
+        let mut tokens = std::collections::BTreeMap::new();
+        for (name, field) in [
+            (schema::TITLE, f.title),
+            (schema::BODY, f.body),
+            (schema::TITLE_EXACT, f.title_exact),
+            (schema::BODY_EXACT, f.body_exact),
+        ] {
+            let mut n = 0;
+            for seg in searcher.segment_readers() {
+                n += seg.inverted_index(field)?.total_num_tokens();
+            }
+            tokens.insert(name.to_string(), n);
+        }
         let mut bytes = 0;
         if let Ok(entries) = std::fs::read_dir(&self.open.dir) {
             for e in entries.flatten() {
@@ -715,6 +732,7 @@ impl Engine {
             latest: (latest != i64::MIN).then(|| format_time(latest)).flatten(),
             index_bytes: bytes,
             segments: searcher.segment_readers().len(),
+            tokens,
             last_commit,
             path: self.open.dir.display().to_string(),
         })
