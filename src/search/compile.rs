@@ -8,13 +8,14 @@ use chrono::{NaiveDate, TimeZone};
 use tantivy::query::Bm25StatisticsProvider;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, Occur, PhraseQuery, Query,
-    RangeQuery, RegexPhraseQuery, RegexQuery, TermQuery,
+    RangeQuery, RegexPhraseQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DateTime, Score, Term};
 
 use super::enough::EnoughOfQuery;
 use super::maxscore::{Clause, TermUnion};
+use super::prefix::CharPrefixQuery;
 use super::query::{KeywordField, Node, TextField};
 use super::stats::QueryStats;
 use crate::analyze::{normalize::normalize, BigramTokenizer, WordsTokenizer};
@@ -56,9 +57,7 @@ fn term_query(field: Field, text: &str) -> Box<dyn Query> {
 /// the query matches every term that starts with it (see `analyze::bigram`).
 pub fn gram_query(term: &Term) -> Box<dyn Query> {
     match term.value().as_str().and_then(lone_char) {
-        Some(c) => RegexQuery::from_pattern(&lone_char_pattern(c), term.field())
-            .map(|q| Box::new(q) as Box<dyn Query>)
-            .unwrap_or_else(|_| Box::new(EmptyQuery)),
+        Some(c) => Box::new(CharPrefixQuery::new(term.field(), c)),
         None => word_query(term),
     }
 }

@@ -11,6 +11,7 @@ pub mod export;
 mod ids;
 pub mod kwic;
 mod maxscore;
+mod prefix;
 pub mod query;
 pub mod related;
 mod rerank;
