@@ -135,8 +135,8 @@ impl Weight for DeadlineWeight {
         self.inner.explain(reader, doc)
     }
 
-    /// Keeps the inner weight's pruning (MaxScore or block-max WAND); past the deadline the threshold
-    /// becomes infinite, so the rest of the segment is skipped.
+    /// Keeps the inner weight's pruning (MaxScore or block-max WAND); past the deadline the
+    /// threshold becomes infinite, so the rest of the segment is skipped.
     fn for_each_pruning(
         &self,
         threshold: Score,

@@ -5,7 +5,8 @@
 //! WAND re-sorts every term by document after each hit it scores; MaxScore keeps the terms
 //! in a fixed order and, once the best hits so far can no longer be reached by the
 //! commonest terms alone, walks only the rare terms' postings and probes the common ones
-//! at those documents. The hits are the same as WAND's; only the work differs.
+//! at those documents. The hits are WAND's (up to ties: sums add in another order); only
+//! the work differs.
 
 use std::sync::Arc;
 
@@ -160,7 +161,8 @@ impl Weight for TermUnionWeight {
             }
         }
         if terms.len() <= 1 || terms.iter().any(|(_, bound)| bound.is_infinite()) {
-            // One term: tantivy skips its blocks by their maximum score.
+            // One term: tantivy skips its blocks by their maximum score. Without scores,
+            // nothing bounds a term.
             return self.union.for_each_pruning(threshold, reader, callback);
         }
         max_score(terms, threshold, callback);
@@ -171,7 +173,7 @@ impl Weight for TermUnionWeight {
 /// Calls `callback` with every document whose summed score beats the threshold it last
 /// returned (as tantivy's pruning collectors expect), skipping documents that cannot.
 /// Each term comes with the most it can add to a document's score.
-pub fn max_score(
+fn max_score(
     mut terms: Vec<(Box<dyn Scorer>, Score)>,
     mut threshold: Score,
     callback: &mut dyn FnMut(DocId, Score) -> Score,

@@ -40,12 +40,12 @@ impl Query for CharPrefixQuery {
 }
 
 #[derive(Debug)]
-pub struct CharPrefix {
+struct CharPrefix {
     prefix: Vec<u8>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum State {
+enum State {
     /// This many bytes of the character read.
     Prefix(usize),
     /// The character read: a match, and one more character may follow.
