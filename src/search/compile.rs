@@ -444,11 +444,10 @@ impl Compiler<'_> {
         let mut clauses = Vec::new();
         for (_, exact_field, b) in self.text_fields(TextField::Any) {
             clauses.extend(grams.iter().map(|g| {
-                let term = Term::from_field_text(exact_field, g);
                 // A lone character matches by prefix, with a constant score.
                 let clause = match lone_char(g) {
-                    Some(_) => Clause::Constant(gram_query(&term)),
-                    None => Clause::Term(term),
+                    Some(c) => Clause::Constant(Box::new(CharPrefixQuery::new(exact_field, c))),
+                    None => Clause::Term(Term::from_field_text(exact_field, g)),
                 };
                 (clause, b)
             }));

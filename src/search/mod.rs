@@ -704,10 +704,7 @@ impl Engine {
             (schema::TITLE_EXACT, f.title_exact),
             (schema::BODY_EXACT, f.body_exact),
         ] {
-            let mut n = 0;
-            for seg in searcher.segment_readers() {
-                n += seg.inverted_index(field)?.total_num_tokens();
-            }
+            let n = tantivy::query::Bm25StatisticsProvider::total_num_tokens(&searcher, field)?;
             tokens.insert(name.to_string(), n);
         }
         let mut bytes = 0;
