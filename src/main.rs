@@ -229,6 +229,9 @@ enum Command {
         /// Hits per query (at most 100).
         #[arg(long, default_value_t = 10)]
         k: usize,
+        /// Also write each query's time (TSV: id<TAB>milliseconds) to this file.
+        #[arg(long)]
+        times: Option<PathBuf>,
     },
     /// Serve the JSON API and the search page (read-only; follows new commits).
     Serve {
@@ -610,27 +613,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         }
-        Command::Batch { queries, index, k } => {
+        Command::Batch {
+            queries,
+            index,
+            k,
+            times: times_file,
+        } => {
             let engine = Engine::open(&index, false)?;
+            let mut per_query = Vec::new();
             let text = std::fs::read_to_string(&queries)
                 .with_context(|| format!("reading {}", queries.display()))?;
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             let mut times = Vec::new();
             let mut failed = 0usize;
-            for (n, line) in text
-                .lines()
-                .enumerate()
-                .filter(|(_, l)| !l.trim().is_empty())
-            {
-                let Some((qid, q)) = line.split_once('\t') else {
-                    eprintln!(
-                        "zhnews: {}:{}: no tab between id and query",
-                        queries.display(),
-                        n + 1
-                    );
-                    failed += 1;
-                    continue;
-                };
+            let request = |q: &str| {
                 let mut req = SearchRequest::new(q);
                 req.plain = true;
                 req.partial = true;
@@ -640,9 +636,36 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 // Like the peers: the first page, not a count of every match.
                 req.exact_total = false;
                 req.limit = k;
+                req
+            };
+            let lines: Vec<(usize, &str)> = text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+                .collect();
+            // Like the peers' harness: the first three queries once untimed, so the first
+            // timings do not include paging in the index.
+            for (_, line) in lines.iter().take(3) {
+                if let Some((_, q)) = line.split_once('\t') {
+                    let _ = engine.search(&request(q));
+                }
+            }
+            for (n, line) in lines {
+                let Some((qid, q)) = line.split_once('\t') else {
+                    eprintln!(
+                        "zhnews: {}:{}: no tab between id and query",
+                        queries.display(),
+                        n + 1
+                    );
+                    failed += 1;
+                    continue;
+                };
+                let req = request(q);
                 let started = std::time::Instant::now();
                 let resp = engine.search(&req);
-                times.push(started.elapsed().as_secs_f64() * 1000.0);
+                let ms = started.elapsed().as_secs_f64() * 1000.0;
+                times.push(ms);
+                per_query.push(format!("{qid}\t{ms:.4}\n"));
                 match resp {
                     Ok(r) => {
                         for (rank, h) in r.hits.iter().enumerate() {
@@ -656,6 +679,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
             out.flush()?;
+            if let Some(path) = times_file {
+                std::fs::write(&path, per_query.concat())
+                    .with_context(|| format!("writing {}", path.display()))?;
+            }
             times.sort_by(|a, b| a.total_cmp(b));
             let pct = |p: f64| {
                 times

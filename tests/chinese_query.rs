@@ -579,3 +579,54 @@ fn first_page_without_a_count_ranks_as_the_counted_search() {
     let r = e.search(&req).expect("search");
     assert!(r.total_exact);
 }
+
+/// An index whose articles all lack a title (or a body) searches only the field they fill:
+/// the empty one could neither match nor score. The hits are the same either way.
+#[test]
+fn a_field_no_article_fills_is_not_searched() {
+    let fields_of = |engine: &Engine, q: &str| -> HashSet<String> {
+        let (query, _) = engine.compile(q, None, None, None).expect("compiles");
+        let schema = engine.index().index.schema();
+        let mut names = HashSet::new();
+        query.query_terms(&mut |term, _| {
+            names.insert(schema.get_field_name(term.field()).to_string());
+        });
+        names
+    };
+    let docs = [
+        (
+            "a",
+            "长江流域启动防汛应急响应",
+            "水利部针对长江流域启动洪水防御应急响应。",
+            "2024-06-30",
+        ),
+        (
+            "b",
+            "央行下调存款准备金率",
+            "中国人民银行决定下调存款准备金率，长江经济带受益。",
+            "2024-01-02",
+        ),
+    ];
+    let (_d1, both) = engine_with(&docs);
+    let untitled: Vec<_> = docs
+        .iter()
+        .map(|&(id, _, body, day)| (id, "", body, day))
+        .collect();
+    let (_d2, bodies) = engine_with(&untitled);
+    let all = ["title", "title_exact", "body", "body_exact"];
+    assert_eq!(
+        fields_of(&both, "长江 应急响应"),
+        all.iter().map(|s| s.to_string()).collect()
+    );
+    assert_eq!(
+        fields_of(&bodies, "长江 应急响应"),
+        ["body", "body_exact"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    );
+    // An explicit field is kept as asked, filled or not.
+    assert!(fields_of(&bodies, "title:长江").contains("title"));
+    assert_eq!(ids(&bodies, "长江 应急响应"), vec!["a".to_string()]);
+    assert_eq!(ids(&bodies, "长江"), vec!["a".to_string(), "b".to_string()]);
+}

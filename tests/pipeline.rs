@@ -368,3 +368,99 @@ fn a_search_past_its_time_budget_stops_and_says_so() {
         "unexpected {err}"
     );
 }
+
+#[test]
+fn batch_ranks_a_query_file_and_times_each_query() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("articles.jsonl");
+    write_jsonl(
+        &data,
+        &[
+            (
+                "a",
+                "央行下调存款准备金率",
+                "中国人民银行决定下调金融机构存款准备金率。",
+                "2024-01-02",
+            ),
+            (
+                "b",
+                "长江流域启动防汛应急响应",
+                "水利部针对长江流域启动洪水防御应急响应。",
+                "2024-06-30",
+            ),
+            (
+                "c",
+                "A股三大指数集体收涨",
+                "沪深股市今日全线上涨，成交额放大。",
+                "2024-03-05",
+            ),
+        ],
+    );
+    let ix = dir.path().join("ix");
+    index_into(&ix, &[data], 100);
+    let queries = dir.path().join("queries.tsv");
+    std::fs::write(
+        &queries,
+        "q1\t长江防汛应急响应\nq2\tqqqzzz\n\nq3 without a tab\nq4\t股\n",
+    )
+    .expect("write queries");
+    let times = dir.path().join("times.tsv");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhnews"))
+        .arg("batch")
+        .arg(&queries)
+        .arg("--index")
+        .arg(&ix)
+        .args(["--k", "2", "--times"])
+        .arg(&times)
+        .output()
+        .expect("zhnews batch runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A TREC run: qid Q0 doc rank score tag, at most k per query.
+    let run: Vec<Vec<String>> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| l.split(' ').map(str::to_string).collect())
+        .collect();
+    for line in &run {
+        assert_eq!(line.len(), 6, "{line:?}");
+        assert_eq!((line[1].as_str(), line[5].as_str()), ("Q0", "zhnews"));
+        assert!(line[4].parse::<f32>().is_ok(), "{line:?}");
+    }
+    let hits = |q: &str| -> Vec<&str> {
+        run.iter()
+            .filter(|l| l[0] == q)
+            .map(|l| l[2].as_str())
+            .collect()
+    };
+    assert_eq!(hits("q1").first(), Some(&"b"), "{run:?}");
+    assert!(hits("q1").len() <= 2);
+    assert!(hits("q2").is_empty(), "{run:?}");
+    // A lone character matches inside a run of characters: 股市 and A股.
+    let mut lone = hits("q4");
+    lone.sort();
+    assert_eq!(lone, vec!["c"], "{run:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("queries.tsv:4: no tab between id and query"),
+        "{err}"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(err.split("SUMMARY ").nth(1).expect("a SUMMARY line").trim())
+            .expect("SUMMARY is JSON");
+    assert_eq!(summary["queries"], 3);
+    assert_eq!(summary["failed"], 1);
+    assert!(summary["q_p50_ms"].as_f64().is_some_and(|ms| ms > 0.0));
+    let timed: Vec<String> = std::fs::read_to_string(&times)
+        .expect("times written")
+        .lines()
+        .map(|l| {
+            let (qid, ms) = l.split_once('\t').expect("id<TAB>ms");
+            assert!(ms.parse::<f64>().is_ok_and(|ms| ms > 0.0), "{l}");
+            qid.to_string()
+        })
+        .collect();
+    assert_eq!(timed, vec!["q1", "q2", "q4"]);
+}

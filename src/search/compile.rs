@@ -325,7 +325,22 @@ impl Compiler<'_> {
         let t = (self.fields.title, self.fields.title_exact, TITLE_BOOST);
         let b = (self.fields.body, self.fields.body_exact, 1.0);
         match f {
-            TextField::Any => vec![t, b],
+            TextField::Any => {
+                // A field that no document fills (titles of an index of bodies alone) can
+                // neither match nor score: leave it out rather than look up every term in it.
+                let filled: Vec<_> = [t, b]
+                    .into_iter()
+                    .filter(|&(words, exact, _)| {
+                        let tokens = |f| self.stats.total_num_tokens(f).unwrap_or(1);
+                        tokens(words) + tokens(exact) > 0
+                    })
+                    .collect();
+                if filled.is_empty() {
+                    vec![t, b]
+                } else {
+                    filled
+                }
+            }
             TextField::Title => vec![t],
             TextField::Body => vec![b],
         }
