@@ -665,7 +665,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 let resp = engine.search(&req);
                 let ms = started.elapsed().as_secs_f64() * 1000.0;
                 times.push(ms);
-                per_query.push(format!("{qid}\t{ms:.4}\n"));
+                if times_file.is_some() {
+                    per_query.push(format!("{qid}\t{ms:.4}\n"));
+                }
                 match resp {
                     Ok(r) => {
                         for (rank, h) in r.hits.iter().enumerate() {
