@@ -231,6 +231,15 @@ mod tests {
             assert_eq!(hits(&two, a, '市'), 1);
             assert_eq!(hits(&two, b, '股'), 1);
         }
+        // Explained as a match of a term that starts with the character, or refused.
+        let searcher = one.reader().expect("reader").searcher();
+        let weight = CharPrefixQuery::new(b, '市')
+            .weight(EnableScoring::disabled_from_searcher(&searcher))
+            .expect("weight");
+        let segment = searcher.segment_reader(0);
+        let explained = weight.explain(segment, 0).expect("doc 0 holds 市场");
+        assert_eq!(explained.value(), 1.0);
+        assert!(weight.explain(segment, 1).is_err());
         one_writer.delete_term(tantivy::Term::from_field_text(a, "股票"));
         one_writer.commit().expect("commit");
         assert_eq!(hits(&one, a, '股'), 1);
