@@ -31,19 +31,11 @@ pub const CACHE_BYTES: u64 = 32 << 20;
 pub struct CharPrefixQuery {
     field: Field,
     c: char,
-    automaton: Arc<CharPrefix>,
 }
 
 impl CharPrefixQuery {
     pub fn new(field: Field, c: char) -> Self {
-        let mut buf = [0u8; 4];
-        CharPrefixQuery {
-            field,
-            c,
-            automaton: Arc::new(CharPrefix {
-                prefix: c.encode_utf8(&mut buf).as_bytes().to_vec(),
-            }),
-        }
+        CharPrefixQuery { field, c }
     }
 }
 
@@ -83,7 +75,11 @@ impl CharPrefixWeight {
         match_sets().get_or_insert_with(&key, || {
             let mut set = BitSet::with_max_value(reader.max_doc());
             let index = reader.inverted_index(q.field)?;
-            let mut terms = index.terms().search(q.automaton.as_ref()).into_stream()?;
+            let mut buf = [0u8; 4];
+            let automaton = CharPrefix {
+                prefix: q.c.encode_utf8(&mut buf).as_bytes().to_vec(),
+            };
+            let mut terms = index.terms().search(&automaton).into_stream()?;
             while terms.advance() {
                 let mut postings = index
                     .read_block_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
