@@ -1,5 +1,8 @@
-//! One error type for the library, split by whose fault it is: the user's input
-//! (a bad query, a bad file: reported and skipped, HTTP 400) or ours (HTTP 500).
+//! One error type for the library. Whose fault an error is, is decided here and nowhere
+//! else ([`Error::fault`]): the user's input (a bad query, a bad file: reported and
+//! skipped, HTTP 400), something missing (404), the service being unable to answer now
+//! (a time budget, a full queue, an unreadable index: 503), or ours (HTTP 500). The CLI's
+//! exit codes and the server's statuses both follow it.
 
 use std::path::PathBuf;
 
@@ -11,7 +14,7 @@ pub enum Error {
     #[error("bad query: {0}")]
     BadQuery(String),
     /// A request parameter (limit, cursor, date) that is out of range or malformed.
-    #[error("bad request: {0}")]
+    #[error("{0}")]
     BadRequest(String),
     /// One input record (file, line, WARC record) that could not be used.
     #[error("{origin}: {reason}")]
@@ -22,12 +25,18 @@ pub enum Error {
     /// The index directory is missing, foreign, or built with other analyzers.
     #[error("index {path}: {reason}")]
     Index { path: PathBuf, reason: String },
+    /// A file of the index is damaged (a checksum or a read failed).
+    #[error("index file {path} is damaged: {reason}; rebuild the index (zhnews index … into a new folder)")]
+    Corrupt { path: PathBuf, reason: String },
     /// Another process holds the writer lock.
     #[error("index {path} is being written by another process ({holder}); wait for it to finish")]
     Locked { path: PathBuf, holder: String },
-    /// A search ran past its time budget.
-    #[error("search took longer than {0} ms and was stopped")]
+    /// A search ran past its time budget and was stopped.
+    #[error("the search took longer than its budget of {0} ms and was stopped")]
     Timeout(u64),
+    /// Too many requests at once; try again after a moment.
+    #[error("the server is busy with other requests; try again in {retry_after_s} s")]
+    Busy { retry_after_s: u64 },
     #[error("I/O error on {path}: {source}")]
     Io {
         path: PathBuf,
@@ -38,6 +47,20 @@ pub enum Error {
     Tantivy(#[from] tantivy::TantivyError),
     #[error("internal: {0}")]
     Internal(String),
+}
+
+/// Whose fault an error is, which decides the CLI's exit code and the HTTP status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// The request or input was wrong (HTTP 400).
+    User,
+    /// What was asked for does not exist (HTTP 404).
+    NotFound,
+    /// The service cannot answer now: a time budget, a full queue, an unreadable or
+    /// locked index (HTTP 503).
+    Unavailable,
+    /// Ours (HTTP 500).
+    Ours,
 }
 
 impl Error {
@@ -55,12 +78,37 @@ impl Error {
         }
     }
 
-    /// True when the caller sent something wrong (HTTP 4xx), false when we failed.
+    pub fn fault(&self) -> Fault {
+        match self {
+            Error::BadQuery(_) | Error::BadRequest(_) | Error::BadInput { .. } => Fault::User,
+            Error::NotFound(_) => Fault::NotFound,
+            Error::Timeout(_)
+            | Error::Busy { .. }
+            | Error::Index { .. }
+            | Error::Corrupt { .. }
+            | Error::Locked { .. } => Fault::Unavailable,
+            Error::Io { .. } | Error::Tantivy(_) | Error::Internal(_) => Fault::Ours,
+        }
+    }
+
+    /// True when the caller sent something wrong (HTTP 4xx), false otherwise.
     pub fn is_user_error(&self) -> bool {
-        matches!(
-            self,
-            Error::BadQuery(_) | Error::BadRequest(_) | Error::BadInput { .. } | Error::NotFound(_)
-        )
+        matches!(self.fault(), Fault::User | Fault::NotFound)
+    }
+
+    /// A short machine-readable name for the error, as the HTTP API reports it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::BadQuery(_) => "bad_query",
+            Error::BadRequest(_) | Error::BadInput { .. } => "bad_request",
+            Error::NotFound(_) => "not_found",
+            Error::Timeout(_) => "timeout",
+            Error::Busy { .. } => "busy",
+            Error::Index { .. } | Error::Corrupt { .. } | Error::Locked { .. } => {
+                "index_unavailable"
+            }
+            Error::Io { .. } | Error::Tantivy(_) | Error::Internal(_) => "internal",
+        }
     }
 }
 

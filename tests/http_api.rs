@@ -33,27 +33,10 @@ async fn search_article_stats_health_and_errors() {
             .map(|v| v.to_str().unwrap_or_default()),
         Some("nosniff")
     );
-    assert_eq!(
-        h.get("access-control-allow-origin")
-            .map(|v| v.to_str().unwrap_or_default()),
-        Some("*")
-    );
+    // No page of another origin may read the API unless it is named.
+    assert!(h.get("access-control-allow-origin").is_none());
     assert_eq!(body["hits"].as_array().map(Vec::len), Some(2));
-    assert_eq!(body["total_exact"], true);
-    // The first page without a count: same best hit, full hits, and a lower-bound total.
-    let (s, top, _) = get(
-        &engine,
-        "/api/search?q=%E6%8F%B4%E7%96%86%20%E6%95%99%E8%82%B2&limit=2&exact_total=false",
-    )
-    .await;
-    assert_eq!(s, 200, "{top}");
-    assert_eq!(top["total_exact"], false);
-    assert_eq!(top["hits"][0]["id"], body["hits"][0]["id"]);
-    assert!(top["hits"][0]["title"]
-        .as_str()
-        .is_some_and(|t| !t.is_empty()));
-    assert!(top["total"].as_u64() <= body["total"].as_u64());
-    assert!(top["total"].as_u64() >= Some(1));
+    assert_eq!(body["interpreted_as"], "援疆 教育");
     let cursor = body["next_cursor"].as_str().expect("cursor").to_string();
     let (s, page2, _) = get(
         &engine,
@@ -76,12 +59,13 @@ async fn search_article_stats_health_and_errors() {
     assert_eq!((s, hz["documents"].as_u64()), (200, Some(50)));
 
     for bad in [
-        "/api/search?q=%22unbalanced",
+        "/api/search?q=%22unbalanced&syntax=strict",
         "/api/search?q=x&limit=1000000",
         "/api/search?q=x&cursor=bogus",
         "/api/search?q=%FF%FE",
-        "/api/search?limit=3",
         "/api/search?q=x&sort=up",
+        "/api/search?q=x&facets=maybe",
+        "/api/search?q=x&syntax=loose",
     ] {
         let (s, e, _) = get(&engine, bad).await;
         assert_eq!(s, 400, "{bad}: {e}");
@@ -221,7 +205,12 @@ async fn research_routes() {
         "{body}"
     );
     assert_eq!(body.lines().count(), 1 + 3, "{body}");
-    assert_eq!(get(&engine, "/api/export?q=%22x&format=csv").await.0, 400);
+    assert_eq!(
+        get(&engine, "/api/export?q=%22x&format=csv&syntax=strict")
+            .await
+            .0,
+        400
+    );
     assert_eq!(get(&engine, "/api/export?q=x&format=xml").await.0, 400);
 }
 
@@ -296,7 +285,7 @@ async fn abusive_queries_get_clear_answers() {
     // Proximity over many terms is refused before it runs.
     let near = "NEAR/1000(的 是 了 在 和 有 不 这 中 国 人 大)";
     let q: String = near.bytes().map(|b| format!("%{b:02X}")).collect();
-    let (s, body, _) = get(&engine, &format!("/api/search?q={q}")).await;
+    let (s, body, _) = get(&engine, &format!("/api/search?q={q}&syntax=strict")).await;
     assert_eq!(s, 400, "{body}");
     assert_eq!(body["error"]["code"], "bad_query");
     assert!(
@@ -327,7 +316,7 @@ fn slow_and_silent_clients_are_cut_off() {
     }
     let waited = started.elapsed();
     assert!(
-        waited < zhnews::serve::HEADER_READ_TIMEOUT + std::time::Duration::from_secs(5),
+        waited < zhnews::serve::IDLE_TIMEOUT + std::time::Duration::from_secs(5),
         "{waited:?}"
     );
     server.stop();
@@ -352,7 +341,7 @@ async fn repeated_searches_are_answered_from_the_cache() {
     assert_eq!(h["cache"]["hits"], 1, "{h}");
     assert_eq!(h["cache"]["misses"], 1, "{h}");
     // Errors are not cached; switched off, nothing is.
-    let bad = "/api/search?q=%22unbalanced";
+    let bad = "/api/search?q=%22unbalanced&syntax=strict";
     for _ in 0..2 {
         let r = warp::test::request().path(bad).reply(&api).await;
         assert_eq!(r.status().as_u16(), 400);

@@ -54,9 +54,9 @@ fn filters_sort_and_source() {
     let (_dir, engine, _) = corpus_engine();
     let mut req = SearchRequest::new("\"脱贫攻坚\"");
     req.limit = 20;
-    req.from = chrono::NaiveDate::from_ymd_opt(2020, 1, 1);
-    req.to = chrono::NaiveDate::from_ymd_opt(2020, 12, 31);
-    req.source = Some("新华网".into());
+    req.filters.from = chrono::NaiveDate::from_ymd_opt(2020, 1, 1);
+    req.filters.to = chrono::NaiveDate::from_ymd_opt(2020, 12, 31);
+    req.filters.source = Some("新华网".into());
     req.sort = Sort::Date;
     let resp = engine.search(&req).expect("search");
     assert!(resp.total >= 2, "{resp:?}");
@@ -100,23 +100,51 @@ fn paging_with_cursor_visits_every_hit_once() {
 }
 
 #[test]
-fn reprints_collapse_to_the_earliest_copy() {
+fn reprints_collapse_to_one_hit_with_its_matching_copies() {
     let (_dir, engine, summary) = corpus_engine();
     assert_eq!(summary.reprints, 5);
     let resp = search(&engine, "\"一个山村的五年之变\"");
     assert_eq!(resp.hits.len(), 1, "{:?}", titles(&resp));
+    assert_eq!((resp.total, resp.groups), (3, Some(1)));
     let hit = &resp.hits[0];
-    assert!(
-        hit.published
-            .as_deref()
-            .unwrap_or_default()
-            .starts_with("2020-11-20T09:00"),
-        "{hit:?}"
-    );
-    assert_eq!(hit.copies.as_ref().map(|c| c.count), Some(2));
+    let copies = hit.copies.as_ref().expect("copies");
+    assert_eq!(copies.count, 2);
+    // The hit and its copies are the three matching articles, each once.
+    let mut all: Vec<&str> = copies.articles.iter().map(|a| a.id.as_str()).collect();
+    all.push(&hit.id);
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 3);
     let mut req = SearchRequest::new("\"一个山村的五年之变\"");
     req.collapse = false;
-    assert_eq!(engine.search(&req).expect("search").hits.len(), 3);
+    req.partial = false;
+    let every = engine.search(&req).expect("search");
+    let mut ids: Vec<&str> = every.hits.iter().map(|h| h.id.as_str()).collect();
+    ids.sort();
+    assert_eq!(ids, all);
+    // A filter that leaves out two copies leaves one hit without copies: what is shown
+    // and listed always matches the filters.
+    let only = every
+        .hits
+        .iter()
+        .find(|h| h.source.is_some())
+        .expect("a copy with a source");
+    let mut req = SearchRequest::new("\"一个山村的五年之变\"");
+    req.partial = false;
+    req.filters.source = only.source.clone();
+    let filtered = engine.search(&req).expect("search");
+    let same_source = every
+        .hits
+        .iter()
+        .filter(|h| h.source == only.source)
+        .count() as u64;
+    assert_eq!(filtered.total, same_source);
+    for h in &filtered.hits {
+        assert_eq!(h.source, only.source);
+        for c in h.copies.iter().flat_map(|c| &c.articles) {
+            assert_eq!(c.source, only.source);
+        }
+    }
 }
 
 #[test]
@@ -357,11 +385,15 @@ fn without_reprint_detection_every_copy_is_its_own_story() {
 fn a_search_past_its_time_budget_stops_and_says_so() {
     let (_dir, engine, _) = corpus_engine();
     let mut req = SearchRequest::new("援疆");
-    req.budget = Some(std::time::Duration::from_secs(30));
+    req.deadline = Some(zhnews::search::deadline::Deadline::after(
+        std::time::Duration::from_secs(30),
+    ));
     assert!(!engine.search(&req).expect("in budget").hits.is_empty());
     // A spent budget stops the scorers before the first document: an error, never a
     // silently short page.
-    req.budget = Some(std::time::Duration::ZERO);
+    req.deadline = Some(zhnews::search::deadline::Deadline::after(
+        std::time::Duration::ZERO,
+    ));
     let err = engine.search(&req).expect_err("past the budget");
     assert!(
         matches!(err, zhnews::error::Error::Timeout(0)),

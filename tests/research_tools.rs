@@ -7,9 +7,22 @@ use std::collections::BTreeMap;
 
 use common::*;
 use zhnews::analyze::normalize::normalize;
-use zhnews::search::export::{parse_fields, ExportFormat};
-use zhnews::search::trend::Interval;
+use zhnews::search::export::{parse_fields, ExportFormat, ExportRequest};
+use zhnews::search::kwic::KwicRequest;
+use zhnews::search::trend::{Interval, TrendRequest};
 use zhnews::search::SearchRequest;
+
+fn trend_of(
+    engine: &zhnews::search::Engine,
+    queries: &[&str],
+    interval: Interval,
+    normalize: bool,
+) -> zhnews::search::trend::Trend {
+    let mut req = TrendRequest::new(queries.iter().map(|q| q.to_string()).collect());
+    req.interval = interval;
+    req.normalize = normalize;
+    engine.trend(&req).expect("trend")
+}
 
 /// Every demo page extracted directly (no index): (title, body, year).
 fn scanned() -> Vec<(String, String, Option<i32>)> {
@@ -29,15 +42,7 @@ fn scanned() -> Vec<(String, String, Option<i32>)> {
 #[test]
 fn trend_counts_match_a_scan() {
     let (_d, engine, _) = corpus_engine();
-    let t = engine
-        .trend(
-            &["\"脱贫攻坚\"".to_string(), "\"援疆\"".to_string()],
-            Interval::Year,
-            true,
-            None,
-            None,
-        )
-        .expect("trend");
+    let t = trend_of(&engine, &["\"脱贫攻坚\"", "\"援疆\""], Interval::Year, true);
     for (series, needle) in t.series.iter().zip(["脱贫攻坚", "援疆"]) {
         let mut want: BTreeMap<String, u64> = BTreeMap::new();
         for (title, body, year) in scanned() {
@@ -68,15 +73,7 @@ fn trend_counts_match_a_scan() {
             .map(|b| b.count),
         Some(6)
     );
-    let monthly = engine
-        .trend(
-            &["\"脱贫攻坚\"".to_string()],
-            Interval::Month,
-            false,
-            None,
-            None,
-        )
-        .expect("trend");
+    let monthly = trend_of(&engine, &["\"脱贫攻坚\""], Interval::Month, false);
     let sum: u64 = monthly.series[0].buckets.iter().map(|b| b.count).sum();
     assert_eq!(
         sum,
@@ -99,7 +96,10 @@ fn related_excludes_reprints_and_explains_itself() {
     assert!(!r.hits.is_empty());
     for h in &r.hits {
         assert_ne!(h.hit.id, id);
-        assert!(!copies.ids.contains(&h.hit.id), "a reprint was listed");
+        assert!(
+            !copies.articles.iter().any(|c| c.id == h.hit.id),
+            "a reprint was listed"
+        );
         assert!(!h.reason.is_empty(), "{} has no reason", h.hit.title);
     }
     // The closest stories share the 脱贫 theme.
@@ -125,14 +125,22 @@ fn related_excludes_reprints_and_explains_itself() {
 #[test]
 fn kwic_offsets_are_exact() {
     let (_d, engine, _) = corpus_engine();
-    let lines = engine.kwic("援疆", 10, 1000).expect("kwic");
+    let mut req = KwicRequest::new("援疆");
+    req.width = 10;
+    let kwic = engine.kwic(&req).expect("kwic");
+    assert!(!kwic.truncated);
+    let lines = kwic.lines;
     let total: usize = scanned()
         .iter()
-        .map(|(_, b, _)| b.matches("援疆").count())
+        .map(|(t, b, _)| t.matches("援疆").count() + b.matches("援疆").count())
         .sum();
     assert_eq!(lines.len(), total);
     for l in &lines {
-        let body = engine.article(&l.id).expect("article").body;
+        let a = engine.article(&l.id).expect("article");
+        let body = match l.field {
+            zhnews::search::kwic::KwicField::Title => a.title,
+            zhnews::search::kwic::KwicField::Body => a.body,
+        };
         let chars: Vec<char> = body.chars().collect();
         let m: String = chars[l.offset..l.offset + l.matched.chars().count()]
             .iter()
@@ -154,12 +162,7 @@ fn export_streams_every_match() {
     let total = engine.search(&req).expect("search").total;
     let mut csv = Vec::new();
     let n = engine
-        .export(
-            "发展",
-            ExportFormat::Csv,
-            &parse_fields(None).expect("fields"),
-            &mut csv,
-        )
+        .export(&ExportRequest::new("发展"), &mut csv)
         .expect("export");
     assert_eq!(n, total);
     let mut reader = csv::Reader::from_reader(csv.as_slice());
@@ -169,10 +172,10 @@ fn export_streams_every_match() {
     );
     assert_eq!(reader.records().count() as u64, total);
     let mut jsonl = Vec::new();
-    let fields = parse_fields(Some("id,title,body")).expect("fields");
-    engine
-        .export("发展", ExportFormat::Jsonl, &fields, &mut jsonl)
-        .expect("export");
+    let mut req = ExportRequest::new("发展");
+    req.format = ExportFormat::Jsonl;
+    req.fields = parse_fields(Some("id,title,body")).expect("fields");
+    engine.export(&req, &mut jsonl).expect("export");
     let lines: Vec<serde_json::Value> = String::from_utf8(jsonl)
         .expect("utf8")
         .lines()

@@ -1,14 +1,11 @@
-//! `zh_bigram_v1`: the exact-substring view. Every pair of adjacent CJK characters is a
-//! bigram at the position of its first character, and the last character of a CJK run a
-//! unigram, so exactly one token starts at each character. A lone character of a query
-//! therefore matches any term that starts with it (`search::compile::gram_query`). A
-//! unigram at every character as well made 40% of the view's tokens: dropping them took
-//! the 76k-article index from 304 to 238 MB and its ingest from 29.2 to 24.6 s.
-//! A run of other letters or digits is one token. Whitespace takes no position (so
-//! `"北京 新规"` also finds 北京新规); punctuation takes one but makes no token.
-//!
-//! Indexes written when every character had a unigram answer queries the same way (the
-//! unigram also starts with the character), so the name keeps its version.
+//! `zh_bigram_v2`: the exact-substring view. Whitespace is dropped; every other character
+//! (Han, Latin, digits, punctuation alike) starts one token: itself and the next
+//! character, or itself alone at the end of the text. Positions count the characters
+//! kept, so a string occurs in the text (whitespace aside) exactly where its bigrams occur
+//! at consecutive positions, and a lone last character matches any term it starts
+//! (`search::compile::gram_query`). That is Ctrl-F over the normalized text for every
+//! script: `"021"` is found inside 2021 and `"iPhone"` inside iPhone4, which whole Latin
+//! words and digit runs (v1) missed, and `"北京，上海"` no longer matches 北京。上海.
 
 use tantivy::tokenizer::{Token, Tokenizer};
 
@@ -26,26 +23,6 @@ pub fn is_cjk(c: char) -> bool {
         | 0xF900..=0xFAFF | 0x20000..=0x2FA1F | 0x3005 | 0x3007)
 }
 
-#[derive(PartialEq, Clone, Copy)]
-enum Class {
-    Cjk,
-    Word,
-    Space,
-    Other,
-}
-
-fn class(c: char) -> Class {
-    if is_cjk(c) {
-        Class::Cjk
-    } else if c.is_alphanumeric() {
-        Class::Word
-    } else if c.is_whitespace() {
-        Class::Space
-    } else {
-        Class::Other
-    }
-}
-
 impl BigramTokenizer {
     /// Tokens of `text` in index order.
     pub fn tokens(&self, text: &str) -> Vec<Token> {
@@ -55,50 +32,39 @@ impl BigramTokenizer {
 
     fn spans(&self, text: &str) -> (String, Vec<Span>) {
         let norm = Normalized::new(text);
-        let chars: Vec<(usize, char)> = norm.text.char_indices().collect();
-        let end_of = |i: usize| chars.get(i).map(|c| c.0).unwrap_or(norm.text.len());
-        let mut out = Vec::with_capacity(chars.len() * 2);
-        let mut position = 0usize;
-        let mut i = 0;
-        while i < chars.len() {
-            let (start, c) = chars[i];
-            match class(c) {
-                Class::Space => {
-                    i += 1;
-                    continue;
-                }
-                Class::Other => {}
-                Class::Cjk => match chars.get(i + 1) {
-                    Some(&(_, next)) if is_cjk(next) => {
-                        out.push(make(&norm, start, end_of(i + 2), position));
-                    }
-                    _ => out.push(make(&norm, start, end_of(i + 1), position)),
+        // (byte start, byte end) of each character kept.
+        let kept: Vec<(usize, usize)> = norm
+            .text
+            .char_indices()
+            .filter(|(_, c)| !c.is_whitespace())
+            .map(|(i, c)| (i, i + c.len_utf8()))
+            .collect();
+        let mut out = Vec::with_capacity(kept.len());
+        for (position, &(from, end)) in kept.iter().enumerate() {
+            let next = kept.get(position + 1);
+            // The pair's text must be contiguous in the normalized string for the token to
+            // be one slice of it; across whitespace the token is built from two pieces.
+            let span = match next {
+                Some(&(next_from, next_end)) => Span {
+                    from,
+                    to: next_end,
+                    skip: (end != next_from).then_some((end, next_from)),
+                    offset_from: norm.original_offset(from),
+                    offset_to: norm.original_offset(next_end),
+                    position,
                 },
-                Class::Word => {
-                    let mut j = i + 1;
-                    while j < chars.len() && class(chars[j].1) == Class::Word {
-                        j += 1;
-                    }
-                    out.push(make(&norm, start, end_of(j), position));
-                    position += j - i;
-                    i = j;
-                    continue;
-                }
-            }
-            position += 1;
-            i += 1;
+                None => Span {
+                    from,
+                    to: end,
+                    skip: None,
+                    offset_from: norm.original_offset(from),
+                    offset_to: norm.original_offset(end),
+                    position,
+                },
+            };
+            out.push(span);
         }
         (norm.text, out)
-    }
-}
-
-fn make(norm: &Normalized, from: usize, to: usize, position: usize) -> Span {
-    Span {
-        from,
-        to,
-        offset_from: norm.original_offset(from),
-        offset_to: norm.original_offset(to),
-        position,
     }
 }
 
@@ -138,24 +104,44 @@ mod tests {
     }
 
     #[test]
-    fn punctuation_breaks_bigrams_and_space_takes_no_position() {
-        let t = toks("京，新 规");
+    fn punctuation_is_a_character_and_space_is_nothing() {
         assert_eq!(
-            t,
-            vec![("京".into(), 0), ("新".into(), 2), ("规".into(), 3)]
+            toks("京，新 规"),
+            vec![
+                ("京,".into(), 0),
+                (",新".into(), 1),
+                ("新规".into(), 2),
+                ("规".into(), 3)
+            ]
         );
     }
 
     #[test]
-    fn latin_runs_are_whole_lowercase_tokens() {
+    fn latin_and_digits_are_characters_like_han() {
         assert_eq!(
-            toks("5G基站 iPhone"),
+            toks("5G基站 iPhone4"),
             vec![
                 ("5g".into(), 0),
+                ("g基".into(), 1),
                 ("基站".into(), 2),
-                ("站".into(), 3),
-                ("iphone".into(), 4)
+                ("站i".into(), 3),
+                ("ip".into(), 4),
+                ("ph".into(), 5),
+                ("ho".into(), 6),
+                ("on".into(), 7),
+                ("ne".into(), 8),
+                ("e4".into(), 9),
+                ("4".into(), 10),
             ]
+        );
+    }
+
+    #[test]
+    fn offsets_of_a_pair_across_a_space_cover_both_characters() {
+        let t = BigramTokenizer.tokens("a b");
+        assert_eq!(
+            (t[0].text.as_str(), t[0].offset_from, t[0].offset_to),
+            ("ab", 0, 3)
         );
     }
 }

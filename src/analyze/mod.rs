@@ -1,7 +1,8 @@
 //! Text analysis: one normalization, two views of the text, registered once by name.
 //!
-//! - `zh_words_v1`: jieba search-mode words, for ranking.
-//! - `zh_bigram_v1`: CJK character unigrams and bigrams, Latin words whole, for exact substrings.
+//! - `zh_words_v2`: jieba search-mode words (Latin split where letters meet digits), for
+//!   ranking.
+//! - `zh_bigram_v2`: character bigrams of the text without whitespace, for exact substrings.
 //! - `zh_keyword_v1`: the whole normalized value as one token (source, author, section).
 //!
 //! Every token's position is a character offset and its offsets are byte offsets into the
@@ -21,6 +22,6 @@ pub use keyword::KeywordTokenizer;
 pub use words::WordsTokenizer;
 
 /// Tokenizer names as stored in the schema. Bump the version when output changes.
-pub const WORDS: &str = "zh_words_v1";
-pub const BIGRAM: &str = "zh_bigram_v1";
+pub const WORDS: &str = "zh_words_v2";
+pub const BIGRAM: &str = "zh_bigram_v2";
 pub const KEYWORD: &str = "zh_keyword_v1";

@@ -9,6 +9,9 @@ use tantivy::tokenizer::{Token, TokenStream};
 pub struct Span {
     pub from: usize,
     pub to: usize,
+    /// A piece of `from..to` that is not part of the token (the whitespace between the
+    /// two characters of a bigram).
+    pub skip: Option<(usize, usize)>,
     pub offset_from: usize,
     pub offset_to: usize,
     pub position: usize,
@@ -16,12 +19,25 @@ pub struct Span {
 
 impl Span {
     pub fn token(&self, text: &str) -> Token {
+        let mut out = String::new();
+        self.write_text(text, &mut out);
         Token {
             offset_from: self.offset_from,
             offset_to: self.offset_to,
             position: self.position,
-            text: text.get(self.from..self.to).unwrap_or_default().to_string(),
+            text: out,
             position_length: 1,
+        }
+    }
+
+    /// Appends the token's text to `out`.
+    fn write_text(&self, text: &str, out: &mut String) {
+        match self.skip {
+            None => out.push_str(text.get(self.from..self.to).unwrap_or_default()),
+            Some((a, b)) => {
+                out.push_str(text.get(self.from..a).unwrap_or_default());
+                out.push_str(text.get(b..self.to).unwrap_or_default());
+            }
         }
     }
 }
@@ -55,9 +71,7 @@ impl TokenStream for SpanTokenStream {
         self.token.position = s.position;
         self.token.position_length = 1;
         self.token.text.clear();
-        self.token
-            .text
-            .push_str(self.text.get(s.from..s.to).unwrap_or_default());
+        s.write_text(&self.text, &mut self.token.text);
         true
     }
 
@@ -81,6 +95,7 @@ mod tests {
             Span {
                 from: 0,
                 to: 6,
+                skip: None,
                 offset_from: 0,
                 offset_to: 6,
                 position: 0,
@@ -88,6 +103,7 @@ mod tests {
             Span {
                 from: 6,
                 to: 12,
+                skip: None,
                 offset_from: 6,
                 offset_to: 12,
                 position: 2,

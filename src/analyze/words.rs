@@ -1,4 +1,4 @@
-//! `zh_words_v1`: jieba search-mode words over normalized text.
+//! `zh_words_v2`: jieba search-mode words over normalized text.
 //!
 //! Our own tokenizer rather than tantivy-jieba: tantivy clones a tokenizer on every lookup,
 //! and cloning must not copy the dictionary, so it is shared behind an `Arc`.
@@ -30,21 +30,50 @@ impl WordsTokenizer {
 
     fn spans(&self, text: &str) -> (String, Vec<Span>) {
         let norm = Normalized::new(text);
-        let spans = self
-            .jieba
-            .cut_for_search(&norm.text, self.hmm)
-            .into_iter()
+        let mut spans = Vec::new();
+        for t in self.jieba.cut_for_search(&norm.text, self.hmm) {
             // jieba emits whitespace and punctuation as tokens; they would make phrases
             // with a space or a comma match nothing.
-            .filter(|t| t.word.chars().any(super::normalize::is_alphanumeric))
-            .map(|t| Span {
-                from: t.byte_start,
-                to: t.byte_end,
-                offset_from: norm.original_offset(t.byte_start),
-                offset_to: norm.original_offset(t.byte_end),
-                position: t.start,
-            })
-            .collect();
+            if !t.word.chars().any(super::normalize::is_alphanumeric) {
+                continue;
+            }
+            let span = |from: usize, to: usize, position: usize| Span {
+                from,
+                to,
+                skip: None,
+                offset_from: norm.original_offset(from),
+                offset_to: norm.original_offset(to),
+                position,
+            };
+            if t.word.chars().any(super::is_cjk) {
+                spans.push(span(t.byte_start, t.byte_end, t.start));
+                continue;
+            }
+            // Latin and digits: one word per run of letters or of digits, so iphone4 is
+            // found by iphone and by 4, and covid-19 by covid and 19.
+            let mut run: Option<(usize, usize, bool)> = None;
+            for (n, (i, c)) in t.word.char_indices().enumerate() {
+                let kind = if c.is_numeric() {
+                    Some(true)
+                } else if c.is_alphanumeric() {
+                    Some(false)
+                } else {
+                    None
+                };
+                if let Some((from, position, numeric)) = run {
+                    if kind != Some(numeric) {
+                        spans.push(span(from, t.byte_start + i, position));
+                        run = None;
+                    }
+                }
+                if let (None, Some(numeric)) = (run, kind) {
+                    run = Some((t.byte_start + i, t.start + n, numeric));
+                }
+            }
+            if let Some((from, position, _)) = run {
+                spans.push(span(from, t.byte_end, position));
+            }
+        }
         (norm.text, spans)
     }
 }
@@ -127,6 +156,24 @@ mod tests {
     }
 
     #[test]
+    fn latin_splits_where_letters_meet_digits() {
+        let w: Vec<(String, usize)> = words("iPhone4发布 COVID-19")
+            .into_iter()
+            .map(|t| (t.0, t.1))
+            .collect();
+        assert_eq!(
+            w,
+            vec![
+                ("iphone".to_string(), 0),
+                ("4".to_string(), 6),
+                ("发布".to_string(), 7),
+                ("covid".to_string(), 10),
+                ("19".to_string(), 16)
+            ]
+        );
+    }
+
+    #[test]
     fn latin_and_numbers_stay_whole_and_lowercase() {
         let w: Vec<String> = words("iPhone 12 支持 5G")
             .into_iter()
@@ -134,6 +181,7 @@ mod tests {
             .collect();
         assert!(w.contains(&"iphone".to_string()), "{w:?}");
         assert!(w.contains(&"12".to_string()), "{w:?}");
-        assert!(w.contains(&"5g".to_string()), "{w:?}");
+        assert!(w.contains(&"5".to_string()), "{w:?}");
+        assert!(w.contains(&"g".to_string()), "{w:?}");
     }
 }

@@ -27,6 +27,7 @@ pub fn extract(item: &Item) -> Result<Article> {
     match item {
         Item::Page(page) => extract_page(page),
         Item::Extracted { origin, record } => from_record(origin, record),
+        Item::Ignored { origin } => Err(Error::bad_input(origin, "not an input file")),
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod dedup;
 mod open;
+mod reading;
 pub mod schema;
 mod settings;
 mod writer;
@@ -10,4 +11,4 @@ mod writer;
 pub use open::{create_or_open, open_existing, OpenIndex};
 pub use schema::Fields;
 pub use settings::IndexSettings;
-pub use writer::{IndexOptions, IndexSummary, Indexer, Progress, Skipped};
+pub use writer::{IndexOptions, IndexSummary, Indexer, Phase, Progress, Skipped};

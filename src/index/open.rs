@@ -35,8 +35,13 @@ fn user_words(dir: &Path) -> Result<Vec<UserWord>> {
     }
 }
 
-/// Opens an index that must already exist.
+/// Opens an index that must already exist, for reading.
 pub fn open_existing(dir: &Path) -> Result<OpenIndex> {
+    open_with(dir, false)
+}
+
+/// Opens an existing index; for reading, a read-only folder is no obstacle.
+fn open_with(dir: &Path, writing: bool) -> Result<OpenIndex> {
     if !dir.is_dir() {
         return Err(index_error(
             dir,
@@ -55,8 +60,13 @@ pub fn open_existing(dir: &Path) -> Result<OpenIndex> {
             ),
         ));
     }
-    let index =
-        Index::open_in_dir(dir).map_err(|e| index_error(dir, format!("cannot open: {e}")))?;
+    let cannot = |e: &dyn std::fmt::Display| index_error(dir, format!("cannot open: {e}"));
+    let index = if writing {
+        Index::open_in_dir(dir).map_err(|e| cannot(&e))?
+    } else {
+        let directory = super::reading::ReaderDirectory::open(dir).map_err(|e| cannot(&e))?;
+        Index::open(directory).map_err(|e| cannot(&e))?
+    };
     analyzer.register(&index);
     let fields = Fields::new(&index.schema())
         .map_err(|e| index_error(dir, format!("schema of another zhnews version: {e}")))?;
@@ -69,8 +79,10 @@ pub fn open_existing(dir: &Path) -> Result<OpenIndex> {
     })
 }
 
-/// Opens the index in `dir`, creating it when the folder is missing or empty. New user
-/// dictionary words are added to the ones already recorded with the index.
+/// Opens the index in `dir`, creating it when the folder is missing or empty. A user
+/// dictionary is taken when the index is created; an existing index keeps the one it was
+/// built with, and another one is refused (older articles would keep the old
+/// segmentation, so results would differ from a clean build).
 pub fn create_or_open(dir: &Path, user_dict: Option<&Path>) -> Result<OpenIndex> {
     let existing = dir.join(SETTINGS_FILE).exists();
     if !existing && dir.is_dir() {
@@ -82,19 +94,36 @@ pub fn create_or_open(dir: &Path, user_dict: Option<&Path>) -> Result<OpenIndex>
             ));
         }
     }
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut words = if existing {
-        user_words(dir)?
-    } else {
-        Vec::new()
+    let new_words = match user_dict {
+        Some(path) => Some(dedup_words(parse_user_dict_file(path)?)),
+        None => None,
     };
-    if let Some(path) = user_dict {
-        let new_words = parse_user_dict_file(path)?;
-        for w in new_words {
-            if !words.iter().any(|old| old.word == w.word) {
-                words.push(w);
+    if existing {
+        let old = IndexSettings::load(dir)?;
+        if let (Some(path), Some(words)) = (user_dict, &new_words) {
+            let given = Analyzer::new(words);
+            if given.settings().user_dict_hash != old.analyzer.user_dict_hash {
+                return Err(index_error(
+                    dir,
+                    format!(
+                        "was built with {}, not with the words of {}; to use them, build a new \
+                         index: zhnews index PATH… --index NEW_FOLDER --user-dict {}",
+                        if old.analyzer.user_dict_hash.is_empty() {
+                            "no user dictionary".to_string()
+                        } else {
+                            format!("user dictionary {}", old.analyzer.user_dict_hash)
+                        },
+                        path.display(),
+                        path.display()
+                    ),
+                ));
             }
         }
+        return open_with(dir, true);
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let words = new_words.unwrap_or_default();
+    if !words.is_empty() {
         let text: String = words
             .iter()
             .map(|w| {
@@ -117,23 +146,6 @@ pub fn create_or_open(dir: &Path, user_dict: Option<&Path>) -> Result<OpenIndex>
         format: FORMAT,
         analyzer: analyzer.settings().clone(),
     };
-    if existing {
-        let old = IndexSettings::load(dir)?;
-        let mut expected = old.analyzer.clone();
-        expected.user_dict_hash = settings.analyzer.user_dict_hash.clone();
-        if expected != settings.analyzer {
-            return Err(index_error(
-                dir,
-                format!(
-                    "built with analyzer {:?}; re-index into a new folder",
-                    old.analyzer
-                ),
-            ));
-        }
-        // The user dictionary may have grown; the bigram view still finds old documents.
-        settings.save(dir)?;
-        return open_existing(dir);
-    }
     let index = Index::create_in_dir(dir, schema::build())
         .map_err(|e| index_error(dir, format!("cannot create: {e}")))?;
     settings.save(dir)?;
@@ -146,4 +158,14 @@ pub fn create_or_open(dir: &Path, user_dict: Option<&Path>) -> Result<OpenIndex>
         analyzer,
         settings,
     })
+}
+
+/// The first entry of each word, in order (a set, not a scan per word: a 160k-word
+/// dictionary took 21 s to check word by word).
+fn dedup_words(words: Vec<UserWord>) -> Vec<UserWord> {
+    let mut seen = std::collections::HashSet::new();
+    words
+        .into_iter()
+        .filter(|w| seen.insert(w.word.clone()))
+        .collect()
 }

@@ -2,10 +2,10 @@
 //! tantivy (its own indexing threads tokenize), commit in batches. A kill between commits
 //! loses only the uncommitted batch; re-running the same input skips what is there.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -13,10 +13,10 @@ use serde::Serialize;
 use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
-use super::dedup::Existing;
+use super::dedup::{beijing_day, Candidate, Existing};
 use super::open::OpenIndex;
 use super::schema::{hash64, id_hash};
-use crate::analyze::fingerprint::{fingerprint, to_bytes, Fingerprint};
+use crate::analyze::fingerprint::{fingerprint, same_text, to_bytes, Fingerprint};
 use crate::article::Article;
 use crate::error::{Error, Result};
 use crate::{extract, ingest};
@@ -53,13 +53,29 @@ impl Default for IndexOptions {
     }
 }
 
+/// What a run is doing now.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    #[default]
+    Reading,
+    Committing,
+    /// Merging this many segments.
+    Merging(usize),
+}
+
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Progress {
+    pub phase: Phase,
     pub read: u64,
     pub added: u64,
     pub updated: u64,
     pub unchanged: u64,
     pub skipped: u64,
+    /// Bytes of the input files read so far, and in all (compressed bytes for
+    /// compressed files).
+    pub bytes_read: u64,
+    pub bytes_total: u64,
     pub elapsed_s: f64,
 }
 
@@ -77,11 +93,13 @@ pub struct IndexSummary {
     pub updated: u64,
     /// Already indexed with the same content.
     pub unchanged: u64,
-    /// Same id twice in this run; the first was kept.
+    /// Records whose id came earlier in this run: the later record is kept.
     pub duplicate_ids: u64,
     /// Articles found to be copies of another story.
     pub reprints: u64,
     pub skipped: Vec<Skipped>,
+    /// Files in the folders read that are not inputs by their names.
+    pub ignored: Vec<String>,
     pub commits: u64,
     pub interrupted: bool,
     /// Segments that went into the merges at the end (0: no merge).
@@ -179,7 +197,12 @@ impl Indexer {
         progress: &mut dyn FnMut(&Progress),
     ) -> Result<IndexSummary> {
         let started = Instant::now();
-        let reader = self.open.index.reader()?;
+        let reader: tantivy::IndexReader = self
+            .open
+            .index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()?;
         let mut existing = Existing::load(&reader.searcher())?;
         if reader.searcher().num_docs() == 0 && self.options.final_merge {
             // A new index is merged once at the end: merging as it grows would rewrite
@@ -187,20 +210,47 @@ impl Indexer {
             // with the corpus (×10 run: heap 404 → 609 MB).
             self.writer()?.set_merge_policy(Box::new(NoMergePolicy));
         }
+        let mut texts = Texts {
+            pending: HashMap::new(),
+            searcher: reader.searcher(),
+            fields: self.open.fields,
+        };
         let mut summary = IndexSummary::default();
         let mut seen: HashSet<u64> = HashSet::new();
         let mut pending = 0usize;
         let mut last_report = Instant::now();
 
-        let articles = spawn_pipeline(paths.to_vec(), self.options.threads, stop.clone());
-        for result in articles {
-            if stop.load(Ordering::SeqCst) {
-                break;
-            }
-            summary.read += 1;
+        let bytes_total = ingest::input_bytes(paths);
+        let bytes_read = Arc::new(AtomicU64::new(0));
+        let report = |phase: Phase, s: &IndexSummary| Progress {
+            phase,
+            read: s.read,
+            added: s.added,
+            updated: s.updated,
+            unchanged: s.unchanged,
+            skipped: s.skipped.len() as u64,
+            bytes_read: bytes_read.load(Ordering::Relaxed),
+            bytes_total,
+            elapsed_s: started.elapsed().as_secs_f64(),
+        };
+        let mut articles = Pipeline::spawn(
+            paths.to_vec(),
+            self.options.threads,
+            stop.clone(),
+            bytes_read.clone(),
+        );
+        while let Some(result) = articles.next_until(&stop) {
             let article = match result {
-                Ok(a) => a,
-                Err(e) => {
+                Record::Ignored(origin) => {
+                    summary.ignored.push(origin);
+                    continue;
+                }
+                Record::Article(a) => {
+                    summary.read += 1;
+                    a
+                }
+                Record::Failed(e) => {
+                    summary.read += 1;
                     let (origin, reason) = match e {
                         Error::BadInput { origin, reason } => (origin, reason),
                         other => (String::new(), other.to_string()),
@@ -210,27 +260,48 @@ impl Indexer {
                 }
             };
             let key = id_hash(&article.id);
-            if !seen.insert(key) {
-                summary.duplicate_ids += 1;
-                continue;
-            }
             let content = content_hash(&article);
+            let repeated = !seen.insert(key);
             match existing.content.get(&key) {
                 Some(c) if *c == content => {
-                    summary.unchanged += 1;
+                    if repeated {
+                        summary.duplicate_ids += 1;
+                    } else {
+                        summary.unchanged += 1;
+                    }
                     continue;
                 }
+                // The same id earlier in this run or in the index: the later record wins.
                 Some(_) => {
                     let term = Term::from_field_u64(self.open.fields.id_hash, key);
                     self.writer()?.delete_term(term);
-                    summary.updated += 1;
+                    if repeated {
+                        summary.duplicate_ids += 1;
+                    } else {
+                        summary.updated += 1;
+                    }
                 }
                 None => summary.added += 1,
             }
             existing.content.insert(key, content);
             let (fp, (group, is_copy)) = if self.options.detect_reprints {
                 let fp = fingerprint(&article.body);
-                let found = existing.reprints.assign(key, &fp);
+                let day = article.published.map(|p| beijing_day(p.timestamp()));
+                let found = existing.reprints.assign(
+                    key,
+                    &Candidate {
+                        fingerprint: &fp,
+                        day,
+                    },
+                    &mut |other| {
+                        texts
+                            .body(other)
+                            .is_some_and(|t| same_text(&t, &article.body))
+                    },
+                );
+                if !fp.minhash.is_empty() {
+                    texts.pending.insert(key, article.body.clone());
+                }
                 (fp, found)
             } else {
                 (Fingerprint::none(), (key, false))
@@ -245,21 +316,20 @@ impl Indexer {
                 self.writer()?.commit()?;
                 summary.commits += 1;
                 pending = 0;
+                // What was pending is now in the index.
+                reader.reload()?;
+                texts.searcher = reader.searcher();
+                texts.pending.clear();
             }
             if last_report.elapsed() > Duration::from_millis(200) {
                 last_report = Instant::now();
-                progress(&Progress {
-                    read: summary.read,
-                    added: summary.added,
-                    updated: summary.updated,
-                    unchanged: summary.unchanged,
-                    skipped: summary.skipped.len() as u64,
-                    elapsed_s: started.elapsed().as_secs_f64(),
-                });
+                progress(&report(Phase::Reading, &summary));
             }
         }
         summary.interrupted = stop.load(Ordering::SeqCst);
-        if pending > 0 || summary.commits == 0 {
+        // A run that changed nothing leaves the index as it was, commit included.
+        if pending > 0 {
+            progress(&report(Phase::Committing, &summary));
             self.writer()?.commit()?;
             summary.commits += 1;
         }
@@ -267,8 +337,14 @@ impl Indexer {
         // The merge's mapped files take memory; what only the run needed gives it back.
         drop(existing);
         drop(seen);
-        if self.options.final_merge && !summary.interrupted && changed > 0 {
+        drop(texts);
+        // A run cut short mid-merge left many segments: the next run merges them, even
+        // when it has nothing new.
+        let too_many = self.open.index.searchable_segment_ids()?.len() > MAX_SEGMENTS;
+        if self.options.final_merge && !summary.interrupted && (changed > 0 || too_many) {
             let merge_started = Instant::now();
+            let segments = self.open.index.searchable_segment_ids()?.len();
+            progress(&report(Phase::Merging(segments), &summary));
             summary.segments_merged = self.merge_if_worth_it(changed)?;
             summary.merge_s = merge_started.elapsed().as_secs_f64();
         }
@@ -320,7 +396,7 @@ impl Indexer {
         doc.add_u64(f.group, group);
         doc.add_u64(f.content_hash, content);
         doc.add_u64(f.text_hash, fp.exact);
-        doc.add_bytes(f.minhash, &to_bytes(&fp.minhash));
+        doc.add_bytes(f.minhash, &to_bytes(fp));
         doc
     }
 
@@ -404,52 +480,155 @@ impl Drop for Indexer {
     }
 }
 
+/// The bodies of articles already assigned to reprint groups, for aligning a new article
+/// with a candidate copy: those since the last commit in memory, the rest from the index.
+struct Texts {
+    pending: HashMap<u64, String>,
+    searcher: tantivy::Searcher,
+    fields: super::Fields,
+}
+
+impl Texts {
+    fn body(&self, key: u64) -> Option<String> {
+        if let Some(t) = self.pending.get(&key) {
+            return Some(t.clone());
+        }
+        let query = tantivy::query::TermQuery::new(
+            Term::from_field_u64(self.fields.id_hash, key),
+            tantivy::schema::IndexRecordOption::Basic,
+        );
+        let found = self
+            .searcher
+            .search(
+                &query,
+                &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
+            )
+            .ok()?;
+        let (_, address) = found.first()?;
+        let doc: TantivyDocument = self.searcher.doc(*address).ok()?;
+        use tantivy::schema::Value;
+        doc.get_first(self.fields.body)
+            .and_then(|v| v.as_str().map(str::to_string))
+    }
+}
+
 /// A hash of everything we store, to recognise an unchanged record.
 fn content_hash(a: &Article) -> u64 {
     hash64(&serde_json::to_vec(a).unwrap_or_default())
 }
 
-/// Reader thread → extraction workers → the returned receiver (order not kept).
-fn spawn_pipeline(
-    paths: Vec<PathBuf>,
-    workers: usize,
-    stop: Arc<AtomicBool>,
-) -> Receiver<Result<Article>> {
-    let (item_tx, item_rx) = sync_channel::<Result<ingest::Item>>(512);
-    let (out_tx, out_rx) = sync_channel::<Result<Article>>(512);
-    std::thread::spawn(move || {
-        ingest::read_paths(&paths, &mut |item| {
-            if !stop.load(Ordering::Relaxed) {
-                let _ = item_tx.send(item);
-            }
-        });
-    });
-    let item_rx = Arc::new(Mutex::new(item_rx));
-    for _ in 0..workers.max(1) {
-        let rx = item_rx.clone();
-        let tx = out_tx.clone();
-        std::thread::spawn(move || loop {
-            let next = match rx.lock() {
-                Ok(guard) => guard.recv(),
-                Err(_) => return,
-            };
-            let Ok(item) = next else { return };
-            let result = item.and_then(|i| {
-                // A bug in extraction must cost one page, not the run.
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| extract::extract(&i)))
-                    .unwrap_or_else(|_| {
-                        Err(Error::bad_input(
-                            i.origin(),
-                            "extractor failed on this page (a bug; please report it)",
-                        ))
-                    })
+/// What the pipeline hands on for each input record.
+enum Record {
+    Article(Article),
+    Failed(Error),
+    /// A file that is not an input (see `ingest::Item::Ignored`).
+    Ignored(String),
+}
+
+/// Records read and extracted but not yet handed on, at most: the reader waits beyond
+/// this, so a slow page holds back a bounded number of finished ones.
+const IN_FLIGHT: usize = 1024;
+
+/// Reader thread → extraction workers → articles in input order. The order makes a run
+/// reproducible whatever the number of threads: the later of two records with one id
+/// wins, and reprints are grouped in the same order every time.
+struct Pipeline {
+    results: Receiver<(u64, Record)>,
+    waiting: BTreeMap<u64, Record>,
+    next: u64,
+    /// One permit per record in flight, handed back as records leave in order.
+    permits: SyncSender<()>,
+}
+
+impl Pipeline {
+    fn spawn(
+        paths: Vec<PathBuf>,
+        workers: usize,
+        stop: Arc<AtomicBool>,
+        bytes_read: Arc<AtomicU64>,
+    ) -> Pipeline {
+        let (item_tx, item_rx) = sync_channel::<(u64, Result<ingest::Item>)>(256);
+        let (out_tx, out_rx) = sync_channel::<(u64, Record)>(256);
+        let (permit_tx, permit_rx) = sync_channel::<()>(IN_FLIGHT);
+        for _ in 0..IN_FLIGHT {
+            let _ = permit_tx.try_send(());
+        }
+        std::thread::spawn(move || {
+            let mut seq = 0u64;
+            ingest::read_paths_counted(&paths, &bytes_read, &mut |item| {
+                // No permit: the run has ended (or stopped); drop the rest.
+                if stop.load(Ordering::Relaxed) || permit_rx.recv().is_err() {
+                    return;
+                }
+                let _ = item_tx.send((seq, item));
+                seq += 1;
             });
-            if tx.send(result).is_err() {
-                return;
-            }
         });
+        let item_rx = Arc::new(Mutex::new(item_rx));
+        for _ in 0..workers.max(1) {
+            let rx = item_rx.clone();
+            let tx = out_tx.clone();
+            std::thread::spawn(move || loop {
+                let next = match rx.lock() {
+                    Ok(guard) => guard.recv(),
+                    Err(_) => return,
+                };
+                let Ok((seq, item)) = next else { return };
+                let record = match item {
+                    Ok(ingest::Item::Ignored { origin }) => Record::Ignored(origin),
+                    Ok(i) => {
+                        // A bug in extraction must cost one page, not the run.
+                        let extracted =
+                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                extract::extract(&i)
+                            }))
+                            .unwrap_or_else(|_| {
+                                Err(Error::bad_input(
+                                    i.origin(),
+                                    "extractor failed on this page (a bug; please report it)",
+                                ))
+                            });
+                        match extracted {
+                            Ok(a) => Record::Article(a),
+                            Err(e) => Record::Failed(e),
+                        }
+                    }
+                    Err(e) => Record::Failed(e),
+                };
+                if tx.send((seq, record)).is_err() {
+                    return;
+                }
+            });
+        }
+        Pipeline {
+            results: out_rx,
+            waiting: BTreeMap::new(),
+            next: 0,
+            permits: permit_tx,
+        }
     }
-    out_rx
+
+    /// The next record in input order; `None` at the end of the input or once `stop` is
+    /// set, even while a read is blocked.
+    fn next_until(&mut self, stop: &AtomicBool) -> Option<Record> {
+        loop {
+            if stop.load(Ordering::SeqCst) {
+                return None;
+            }
+            if let Some(r) = self.waiting.remove(&self.next) {
+                self.next += 1;
+                let _ = self.permits.try_send(());
+                return Some(r);
+            }
+            match self.results.recv_timeout(Duration::from_millis(100)) {
+                Ok((seq, r)) => {
+                    self.waiting.insert(seq, r);
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -33,7 +33,14 @@ pub(super) fn read(
                 format!("line longer than {} MiB, skipped", MAX_LINE_BYTES >> 20),
             ))),
             Ok(LineRead::Line) => {
-                let trimmed = line.trim_ascii();
+                // A byte order mark at the start of the file (Windows editors write one)
+                // is not part of the first record.
+                let start = if number == 1 && line.starts_with(b"\xEF\xBB\xBF") {
+                    3
+                } else {
+                    0
+                };
+                let trimmed = line[start..].trim_ascii();
                 if trimmed.is_empty() {
                     continue;
                 }
@@ -138,6 +145,15 @@ mod tests {
         let mut out = Vec::new();
         read(input.as_bytes(), "t.jsonl", &mut |r| out.push(r));
         out
+    }
+
+    #[test]
+    fn a_byte_order_mark_does_not_cost_the_first_record() {
+        let out = collect(
+            "\u{feff}{\"title\":\"一\",\"body\":\"x\"}\n{\"title\":\"二\",\"body\":\"y\"}\n",
+        );
+        assert_eq!(out.len(), 2);
+        assert!(out.iter().all(Result::is_ok), "{:?}", out[0].as_ref().err());
     }
 
     #[test]

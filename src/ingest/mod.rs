@@ -10,7 +10,7 @@ mod warc;
 
 use serde::Deserialize;
 
-pub use files::{read_paths, InputKind};
+pub use files::{input_bytes, read_paths, read_paths_counted, InputKind};
 pub use limits::{MAX_LINE_BYTES, MAX_PAGE_BYTES};
 
 /// Bytes of one crawled page, before any parsing.
@@ -89,13 +89,18 @@ pub enum Item {
         origin: String,
         record: Box<ExtractedRecord>,
     },
+    /// A file in a folder that is not an input by its name (a stylesheet, a README): no
+    /// error, but reported, so that no file goes unmentioned.
+    Ignored {
+        origin: String,
+    },
 }
 
 impl Item {
     pub fn origin(&self) -> &str {
         match self {
             Item::Page(p) => &p.origin,
-            Item::Extracted { origin, .. } => origin,
+            Item::Extracted { origin, .. } | Item::Ignored { origin } => origin,
         }
     }
 }

@@ -60,9 +60,37 @@ pub struct MatchCollector {
 #[derive(Debug, Default)]
 pub struct Matches {
     pub total: u64,
+    /// Distinct reprint groups among the matches (when collapsing).
+    pub groups: u64,
     pub top: Vec<Entry>,
     pub by_source: HashMap<String, u64>,
     pub by_year: HashMap<i32, u64>,
+}
+
+impl Matches {
+    /// Counts by source (most first) and by year.
+    pub fn facets(&self) -> super::request::Facets {
+        use super::request::FacetCount;
+        let mut source: Vec<FacetCount> = self
+            .by_source
+            .iter()
+            .map(|(k, v)| FacetCount {
+                value: k.clone(),
+                count: *v,
+            })
+            .collect();
+        source.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+        let mut year: Vec<FacetCount> = self
+            .by_year
+            .iter()
+            .map(|(k, v)| FacetCount {
+                value: k.to_string(),
+                count: *v,
+            })
+            .collect();
+        year.sort_by(|a, b| a.value.cmp(&b.value));
+        super::request::Facets { source, year }
+    }
 }
 
 pub struct SegmentMatches {
@@ -78,6 +106,8 @@ pub struct SegmentMatches {
     source: Option<StrColumn>,
     total: u64,
     entries: Vec<Entry>,
+    /// Every group seen (when collapsing), to count stories.
+    groups: rustc_hash::FxHashSet<u64>,
     /// Every group's best entry: only for a collapsed search after a cursor.
     best_of_group: FxHashMap<u64, Entry>,
     source_ords: FxHashMap<u64, u64>,
@@ -115,6 +145,7 @@ impl Collector for MatchCollector {
             source: if self.facets { ff.str(SOURCE)? } else { None },
             total: 0,
             entries: Vec::new(),
+            groups: Default::default(),
             best_of_group: FxHashMap::default(),
             source_ords: FxHashMap::default(),
             by_year: HashMap::new(),
@@ -128,8 +159,10 @@ impl Collector for MatchCollector {
     fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Matches> {
         let mut out = Matches::default();
         let mut entries = Vec::new();
+        let mut groups: rustc_hash::FxHashSet<u64> = Default::default();
         for f in fruits {
             out.total += f.total;
+            groups.extend(f.groups);
             for (k, v) in f.by_source {
                 *out.by_source.entry(k).or_default() += v;
             }
@@ -147,6 +180,7 @@ impl Collector for MatchCollector {
         }
         keep_top(&mut entries, self.limit);
         out.top = entries;
+        out.groups = groups.len() as u64;
         Ok(out)
     }
 }
@@ -189,6 +223,7 @@ fn keep_best(map: &mut FxHashMap<u64, Entry>, e: Entry) {
 
 pub struct SegmentFruit {
     total: u64,
+    groups: rustc_hash::FxHashSet<u64>,
     entries: Vec<Entry>,
     by_source: HashMap<String, u64>,
     by_year: HashMap<i32, u64>,
@@ -216,14 +251,17 @@ impl SegmentCollector for SegmentMatches {
             // Undated articles sort last.
             Sort::Date => published.map(|p| p as f64).unwrap_or(f64::MIN),
         };
+        let group = if self.collapse {
+            let g = self.group.first(doc).unwrap_or(id);
+            self.groups.insert(g);
+            g
+        } else {
+            id
+        };
         let entry = Entry {
             sort: SortKey { key, id },
             score,
-            group: if self.collapse {
-                self.group.first(doc).unwrap_or(id)
-            } else {
-                id
-            },
+            group,
             address: DocAddress::new(self.segment, doc),
         };
         if self.collapse && self.after.is_some() {
@@ -268,6 +306,7 @@ impl SegmentCollector for SegmentMatches {
         }
         SegmentFruit {
             total: self.total,
+            groups: self.groups,
             entries,
             by_source,
             by_year: self.by_year,

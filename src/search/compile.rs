@@ -14,7 +14,6 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DateTime, Score, Term};
 
 use super::enough::EnoughOfQuery;
-use super::maxscore::{Clause, TermUnion};
 use super::prefix::CharPrefixQuery;
 use super::query::{KeywordField, Node, TextField};
 use super::stats::QueryStats;
@@ -52,9 +51,9 @@ fn term_query(field: Field, text: &str) -> Box<dyn Query> {
     ))
 }
 
-/// A term of the bigram view. The view holds a lone character only where a run of CJK
-/// characters ends; everywhere else the character starts a bigram, so a lone character of
-/// the query matches every term that starts with it (see `analyze::bigram`).
+/// A term of the bigram view. The view holds a lone character only at the end of a text;
+/// everywhere else the character starts a bigram, so a lone character of the query
+/// matches every term that starts with it (see `analyze::bigram`).
 pub fn gram_query(term: &Term) -> Box<dyn Query> {
     match term.value().as_str().and_then(lone_char) {
         Some(c) => Box::new(CharPrefixQuery::new(term.field(), c)),
@@ -67,11 +66,11 @@ pub fn word_query(term: &Term) -> Box<dyn Query> {
     Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs))
 }
 
-/// The character of a one-character CJK term.
+/// The character of a one-character term.
 fn lone_char(text: &str) -> Option<char> {
     let mut chars = text.chars();
     match (chars.next(), chars.next()) {
-        (Some(c), None) if crate::analyze::is_cjk(c) => Some(c),
+        (Some(c), None) => Some(c),
         _ => None,
     }
 }
@@ -349,7 +348,11 @@ impl Compiler<'_> {
     /// The exact string in the bigram view: one term, or a phrase with positions (where a
     /// lone character matches any term that starts with it, see [`gram_query`]).
     pub fn exact(&self, field: Field, text: &str, slop: u32) -> Box<dyn Query> {
-        let terms = exact_terms(text);
+        let terms = if slop == 0 {
+            exact_terms(text)
+        } else {
+            proximity_terms(text)
+        };
         let lone = terms.iter().any(|(_, t)| lone_char(t).is_some());
         match terms.len() {
             0 => Box::new(EmptyQuery),
@@ -451,30 +454,73 @@ impl Compiler<'_> {
         (1.0 + ((n - df) as f32 + 0.5) / (df as f32 + 0.5)).ln()
     }
 
-    /// The bigrams of `text` in title and body as one flat union: the candidate
-    /// generator of [`super::rerank`] (a [`TermUnion`], which prunes by MaxScore). Every
-    /// document that matches a word of `text` has its bigrams, so none is out of reach.
-    pub fn candidates(&self, text: &str) -> Box<dyn Query> {
-        let grams = exact_grams(text);
-        let mut clauses = Vec::new();
-        for (_, exact_field, b) in self.text_fields(TextField::Any) {
-            clauses.extend(grams.iter().map(|g| {
-                // A lone character matches by prefix, with a constant score.
-                let clause = match lone_char(g) {
-                    Some(c) => Clause::Constant(Box::new(CharPrefixQuery::new(exact_field, c))),
-                    None => Clause::Term(Term::from_field_text(exact_field, g)),
-                };
-                (clause, b)
-            }));
+    /// A rough count of the postings a query reads, known before it runs: what tells an
+    /// expensive query (common lone characters in a proximity, a union of dozens of common
+    /// words) from an ordinary one. Positions cost more than documents, and a lone
+    /// character in a proximity expands to every bigram it starts.
+    pub fn cost(&self, node: &Node) -> u64 {
+        let docs = self.stats.total_num_docs().unwrap_or(0).max(1);
+        // `sloppy`: a proximity, whose parts are looked up apart (so a part may be a lone
+        // character, expanded to every bigram it starts, with positions).
+        let grams = |field: TextField, text: &str, positions: bool, sloppy: bool| -> u64 {
+            let weight = if positions { 4 } else { 1 };
+            let terms = if sloppy {
+                proximity_terms(text)
+            } else {
+                exact_terms(text)
+            };
+            self.text_fields(field)
+                .into_iter()
+                .map(|(_, exact, _)| {
+                    terms
+                        .iter()
+                        .map(|(_, t)| match lone_char(t) {
+                            Some(_) if sloppy => 16 * docs,
+                            Some(_) => docs,
+                            None => {
+                                weight
+                                    * self
+                                        .stats
+                                        .doc_freq(&Term::from_field_text(exact, t))
+                                        .unwrap_or(docs)
+                            }
+                        })
+                        .sum::<u64>()
+                })
+                .sum()
+        };
+        match node {
+            Node::All => docs,
+            Node::Term { field, text } => 2 * grams(*field, text, false, false),
+            Node::Phrase { field, text, slop } => grams(*field, text, true, *slop > 0),
+            Node::Near { field, parts, .. } => grams(*field, &parts.join(" "), true, true),
+            Node::Keyword { .. } | Node::Published { .. } => docs / 8,
+            Node::And(v) | Node::Or(v) => v.iter().map(|n| self.cost(n)).sum(),
+            Node::Not(n) => self.cost(n),
         }
-        if clauses.is_empty() {
-            return Box::new(EmptyQuery);
-        }
-        Box::new(TermUnion::new(clauses))
+    }
+
+    /// The clauses of a query that hold whatever its text: at the top of an `And`, its
+    /// exclusions, fields and dates. A partial match is still bound by them.
+    pub fn constraints(&self, node: &Node) -> Vec<(Occur, Box<dyn Query>)> {
+        let Node::And(parts) = node else {
+            return Vec::new();
+        };
+        parts
+            .iter()
+            .filter_map(|p| match p {
+                Node::Not(inner) => Some((Occur::MustNot, self.compile(inner))),
+                Node::Keyword { .. } | Node::Published { .. } => {
+                    Some((Occur::Must, self.compile(p)))
+                }
+                _ => None,
+            })
+            .collect()
     }
 
     pub fn compile(&self, node: &Node) -> Box<dyn Query> {
         match node {
+            Node::All => Box::new(AllQuery),
             Node::Term { field, text } => self.term_plan(*field, text).query(),
             Node::Phrase { field, text, slop } => any_of(
                 self.text_fields(*field)
@@ -537,37 +583,44 @@ fn dedup(mut v: Vec<String>) -> Vec<String> {
     v
 }
 
-/// The distinct terms of the exact view for `text`.
+/// The distinct terms of the exact view for `text` that carry meaning for ranking: those
+/// of letters and digits (a bigram with a comma or a bracket says nothing of the topic).
 fn exact_grams(text: &str) -> Vec<String> {
-    dedup(exact_terms(text).into_iter().map(|(_, t)| t).collect())
+    dedup(
+        exact_terms(text)
+            .into_iter()
+            .map(|(_, t)| t)
+            .filter(|t| t.chars().all(crate::analyze::normalize::is_alphanumeric))
+            .collect(),
+    )
 }
 
-/// Terms of the exact view for a string: bigrams for CJK runs (the unigram for a lone
-/// character), whole Latin words, each with its position relative to the first.
+/// The terms of a proximity search: each whitespace-separated part's exact terms, the
+/// parts placed one after another (no bigram spans two parts, so the slop measures the
+/// gap between them).
+pub fn proximity_terms(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for part in text.split_whitespace() {
+        out.extend(exact_terms(part).into_iter().map(|(p, t)| (p + offset, t)));
+        offset += part.chars().count();
+    }
+    out
+}
+
+/// Terms of the exact view for a string, each with its position relative to the first:
+/// its bigrams, or the one character of a one-character string (the view's last token
+/// repeats the last character of a bigram, so it adds nothing to a longer string).
 pub fn exact_terms(text: &str) -> Vec<(usize, String)> {
     let tokens = BigramTokenizer.tokens(text);
-    let is_bigram = |t: &tantivy::tokenizer::Token| {
-        t.text.chars().count() == 2 && t.text.chars().all(crate::analyze::is_cjk)
-    };
-    let bigram_starts: std::collections::HashSet<usize> = tokens
-        .iter()
-        .filter(|t| is_bigram(t))
-        .map(|t| t.position)
-        .collect();
-    let mut out = Vec::new();
-    for t in &tokens {
-        let p = t.position;
-        let cjk_unigram = t.text.chars().count() == 1 && t.text.chars().all(crate::analyze::is_cjk);
-        // A character inside a bigram is already covered by it.
-        if cjk_unigram
-            && (bigram_starts.contains(&p) || (p > 0 && bigram_starts.contains(&(p - 1))))
-        {
-            continue;
-        }
-        out.push((p, t.text.clone()));
+    if tokens.len() == 1 {
+        return tokens.into_iter().map(|t| (0, t.text)).collect();
     }
-    let first = out.first().map(|(p, _)| *p).unwrap_or(0);
-    out.into_iter().map(|(p, t)| (p - first, t)).collect()
+    tokens
+        .into_iter()
+        .filter(|t| t.text.chars().nth(1).is_some())
+        .map(|t| (t.position, t.text))
+        .collect()
 }
 
 #[cfg(test)]
@@ -650,12 +703,23 @@ mod tests {
         );
         assert_eq!(
             exact_terms("北京 新规"),
-            vec![(0, "北京".into()), (2, "新规".into())]
+            vec![(0, "北京".into()), (1, "京新".into()), (2, "新规".into())]
         );
         assert_eq!(
             exact_terms("在5G基站"),
-            vec![(0, "在".into()), (1, "5g".into()), (3, "基站".into())]
+            vec![
+                (0, "在5".into()),
+                (1, "5g".into()),
+                (2, "g基".into()),
+                (3, "基站".into())
+            ]
         );
-        assert_eq!(exact_terms("，银行"), vec![(0, "银行".into())]);
+        assert_eq!(
+            exact_terms("，银行"),
+            vec![(0, ",银".into()), (1, "银行".into())]
+        );
+        assert_eq!(exact_grams("，银行"), vec!["银行".to_string()]);
+        assert_eq!(exact_terms(" a "), vec![(0, "a".to_string())]);
+        assert!(exact_terms("  ").is_empty());
     }
 }

@@ -1,45 +1,58 @@
 //! Cursors for deep paging: the sort key of the last hit shown, so the next page starts
-//! after it whatever the offset. Opaque to users (URL-safe base64).
+//! after it whatever the offset. Opaque to users (URL-safe base64). A cursor carries a
+//! hash of what it belongs to (the query as read, the filters, the sort, collapsing, and
+//! for relevance order the index's contents, which the scores depend on): used with
+//! anything else it would silently skip or repeat hits, so it is refused.
 
 use base64::Engine as _;
 
 use super::collect::{Sort, SortKey};
 use crate::error::{Error, Result};
 
-pub fn encode(key: &SortKey, sort: Sort) -> String {
-    let tag = match sort {
-        Sort::Relevance => 'r',
-        Sort::Date => 'd',
-    };
-    let raw = format!("{tag}:{:016x}:{:016x}", key.key.to_bits(), key.id);
+pub fn encode(key: &SortKey, sort: Sort, binding: u64) -> String {
+    let raw = format!(
+        "{}:{:016x}:{:016x}:{binding:016x}",
+        tag(sort),
+        key.key.to_bits(),
+        key.id
+    );
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
 }
 
-pub fn decode(cursor: &str, sort: Sort) -> Result<SortKey> {
+fn tag(sort: Sort) -> &'static str {
+    match sort {
+        Sort::Relevance => "r",
+        Sort::Date => "d",
+    }
+}
+
+pub fn decode(cursor: &str, sort: Sort, binding: u64) -> Result<SortKey> {
     let bad = || Error::BadRequest(format!("cursor {cursor:?} is not one this server gave out"));
     let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(cursor.as_bytes())
         .map_err(|_| bad())?;
     let raw = String::from_utf8(raw).map_err(|_| bad())?;
     let mut parts = raw.split(':');
-    let tag = parts.next().ok_or_else(bad)?;
-    let want = match sort {
-        Sort::Relevance => "r",
-        Sort::Date => "d",
+    let tag_given = parts.next().ok_or_else(bad)?;
+    let mut hex = || {
+        parts
+            .next()
+            .and_then(|k| u64::from_str_radix(k, 16).ok())
+            .ok_or_else(bad)
     };
-    if tag != want {
+    let (key, id, bound) = (hex()?, hex()?, hex()?);
+    if tag_given != tag(sort) {
         return Err(Error::BadRequest(
-            "cursor belongs to another sort order".into(),
+            "cursor belongs to another sort order; start again from the first page".into(),
         ));
     }
-    let key = parts
-        .next()
-        .and_then(|k| u64::from_str_radix(k, 16).ok())
-        .ok_or_else(bad)?;
-    let id = parts
-        .next()
-        .and_then(|k| u64::from_str_radix(k, 16).ok())
-        .ok_or_else(bad)?;
+    if bound != binding {
+        return Err(Error::BadRequest(
+            "cursor belongs to another query, filter or collapse setting, or the index has \
+             changed since; start again from the first page"
+                .into(),
+        ));
+    }
     Ok(SortKey {
         key: f64::from_bits(key),
         id,
@@ -53,10 +66,12 @@ mod tests {
     #[test]
     fn round_trip_and_rejects() {
         let k = SortKey { key: 3.25, id: 42 };
-        let c = encode(&k, Sort::Relevance);
-        assert_eq!(decode(&c, Sort::Relevance).ok(), Some(k));
-        assert!(decode(&c, Sort::Date).is_err());
-        assert!(decode("!!!", Sort::Date).is_err());
-        assert!(decode("", Sort::Date).is_err());
+        let c = encode(&k, Sort::Relevance, 7);
+        assert_eq!(decode(&c, Sort::Relevance, 7).ok(), Some(k));
+        assert!(decode(&c, Sort::Date, 7).is_err());
+        let other = decode(&c, Sort::Relevance, 8);
+        assert!(matches!(other, Err(Error::BadRequest(m)) if m.contains("another query")));
+        assert!(decode("!!!", Sort::Date, 7).is_err());
+        assert!(decode("", Sort::Date, 7).is_err());
     }
 }

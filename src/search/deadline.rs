@@ -25,11 +25,31 @@ pub struct Deadline {
 impl Deadline {
     /// A deadline `budget` from now.
     pub fn after(budget: Duration) -> Self {
+        Deadline::since(Instant::now(), budget)
+    }
+
+    /// A deadline `budget` after `started` (when a request arrived, say).
+    pub fn since(started: Instant, budget: Duration) -> Self {
         Deadline {
             budget,
-            at: Instant::now() + budget,
+            at: started + budget,
             expired: Arc::new(AtomicBool::new(false)),
         }
+    }
+
+    /// How long the work may take in all.
+    pub fn budget(&self) -> Duration {
+        self.budget
+    }
+
+    /// The time left (zero once passed).
+    pub fn remaining(&self) -> Duration {
+        self.at.saturating_duration_since(Instant::now())
+    }
+
+    /// True once the time is up, whether or not a scan noticed.
+    pub fn passed(&self) -> bool {
+        self.check()
     }
 
     /// True once any scorer has stopped early: the results are incomplete.

@@ -1,67 +1,186 @@
-//! Keyword in context: every occurrence of the query's terms in matching articles, with
-//! left and right context and its exact character offset in the body.
+//! Keyword in context: the occurrences of the query's text in matching articles, each with
+//! its left and right context and its exact character offset in the title or body.
 
 use serde::Serialize;
 
 use super::collect::{MatchCollector, Sort};
-use super::{snippet, Engine};
+use super::query::{Node, TextField};
+use super::request::{Deadline, Filters, Syntax};
+use super::{finished, snippet, with_deadline, Engine};
 use crate::error::{Error, Result};
 
 pub const MAX_WIDTH: usize = 200;
+/// Most lines one request returns.
+pub const MAX_LINES: usize = 10_000;
+
+#[derive(Debug, Clone)]
+pub struct KwicRequest {
+    pub query: String,
+    pub syntax: Syntax,
+    /// Characters of context on each side.
+    pub width: usize,
+    /// Most lines.
+    pub limit: usize,
+    pub filters: Filters,
+    pub deadline: Option<Deadline>,
+}
+
+impl KwicRequest {
+    pub fn new(query: impl Into<String>) -> Self {
+        KwicRequest {
+            query: query.into(),
+            syntax: Syntax::Lenient,
+            width: 20,
+            limit: 1000,
+            filters: Filters::default(),
+            deadline: None,
+        }
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        if self.width == 0 || self.width > MAX_WIDTH {
+            return Err(Error::BadRequest(format!("width must be 1..={MAX_WIDTH}")));
+        }
+        if self.limit == 0 || self.limit > MAX_LINES {
+            return Err(Error::BadRequest(format!("limit must be 1..={MAX_LINES}")));
+        }
+        self.filters.validate()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KwicField {
+    Title,
+    Body,
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct KwicLine {
     pub id: String,
     pub published: Option<String>,
+    pub field: KwicField,
     pub left: String,
     #[serde(rename = "match")]
     pub matched: String,
     pub right: String,
-    /// Character offset of the match in the body.
+    /// Character offset of the match in its field.
     pub offset: usize,
 }
 
-impl Engine {
-    /// Up to `limit` occurrences, newest articles first, in text order within each.
-    pub fn kwic(&self, query: &str, width: usize, limit: usize) -> Result<Vec<KwicLine>> {
-        if width == 0 || width > MAX_WIDTH {
-            return Err(Error::BadRequest(format!("width must be 1..={MAX_WIDTH}")));
+#[derive(Debug, Clone, Serialize)]
+pub struct Kwic {
+    pub query: String,
+    pub interpreted_as: String,
+    /// Articles that match the query (and the filters).
+    pub articles: u64,
+    /// True when `limit` cut the lines: more occurrences exist than were listed.
+    pub truncated: bool,
+    pub lines: Vec<KwicLine>,
+}
+
+/// The strings to find in titles and in bodies: a `title:` or `body:` term is looked for
+/// in that field only.
+fn terms_by_field(node: &Node, title: &mut Vec<String>, body: &mut Vec<String>) {
+    match node {
+        Node::Term { field, .. } | Node::Phrase { field, .. } | Node::Near { field, .. } => {
+            let mut texts = Vec::new();
+            node.positive_text(&mut texts);
+            if *field != TextField::Body {
+                title.extend(texts.iter().cloned());
+            }
+            if *field != TextField::Title {
+                body.extend(texts);
+            }
         }
-        let (q, node) = self.compile(query, None, None, None)?;
-        let mut terms = Vec::new();
-        node.highlight_terms(&mut terms);
+        Node::And(v) | Node::Or(v) => v.iter().for_each(|n| terms_by_field(n, title, body)),
+        Node::Not(_) | Node::Keyword { .. } | Node::Published { .. } | Node::All => {}
+    }
+}
+
+/// Lines collected so far, up to a limit.
+struct Lines {
+    width: usize,
+    limit: usize,
+    lines: Vec<KwicLine>,
+}
+
+impl Lines {
+    /// Adds the occurrences of `terms` in `text`; true when the limit cut them short.
+    fn add(
+        &mut self,
+        text: &str,
+        terms: &[String],
+        field: KwicField,
+        article: (&str, &Option<String>),
+    ) -> bool {
+        for (start, end) in snippet::match_ranges(text, terms) {
+            if self.lines.len() == self.limit {
+                return true;
+            }
+            let before: Vec<char> = text[..start].chars().rev().take(self.width).collect();
+            let left: String = before.into_iter().rev().collect();
+            let right: String = text[end..].chars().take(self.width).collect();
+            self.lines.push(KwicLine {
+                id: article.0.to_string(),
+                published: article.1.clone(),
+                field,
+                left: left.replace('\n', " "),
+                matched: text[start..end].to_string(),
+                right: right.replace('\n', " "),
+                offset: text[..start].chars().count(),
+            });
+        }
+        false
+    }
+}
+
+impl Engine {
+    /// Up to `limit` occurrences, newest articles first (ties by id), titles before bodies
+    /// and in text order within each.
+    pub fn kwic(&self, req: &KwicRequest) -> Result<Kwic> {
+        req.validate()?;
+        let (q, parsed) = self.compile_as(&req.query, req.syntax, &req.filters)?;
+        let (mut title_terms, mut body_terms) = (Vec::new(), Vec::new());
+        terms_by_field(&parsed.node, &mut title_terms, &mut body_terms);
         let searcher = self.searcher();
+        // Every match, newest first: which articles hold the lines is known only by reading.
         let collector = MatchCollector {
             sort: Sort::Date,
             after: None,
-            limit: limit.clamp(1, 100_000),
+            limit: (searcher.num_docs() as usize).max(1),
             collapse: false,
             facets: false,
         };
-        let matches = searcher.search(&*q, &collector)?;
-        let mut out = Vec::new();
-        for e in &matches.top {
+        let matches = searcher.search(&*with_deadline(q, &req.deadline), &collector)?;
+        finished(&req.deadline)?;
+        let mut lines = Lines {
+            width: req.width,
+            limit: req.limit,
+            lines: Vec::new(),
+        };
+        let mut truncated = false;
+        for (n, e) in matches.top.iter().enumerate() {
+            if let Some(d) = req.deadline.as_ref().filter(|d| d.passed()) {
+                return Err(Error::Timeout(d.budget().as_millis() as u64));
+            }
             let a = self.article_at(&searcher, e.address)?;
-            for (start, end) in snippet::match_ranges(&a.body, &terms) {
-                let offset = a.body[..start].chars().count();
-                let left: String = {
-                    let before: Vec<char> = a.body[..start].chars().rev().take(width).collect();
-                    before.into_iter().rev().collect()
-                };
-                let right: String = a.body[end..].chars().take(width).collect();
-                out.push(KwicLine {
-                    id: a.id.clone(),
-                    published: a.published.map(|p| p.to_rfc3339()),
-                    left: left.replace('\n', " "),
-                    matched: a.body[start..end].to_string(),
-                    right: right.replace('\n', " "),
-                    offset,
-                });
-                if out.len() >= limit {
-                    return Ok(out);
-                }
+            let published = a.published.map(|p| p.to_rfc3339());
+            let article = (a.id.as_str(), &published);
+            let cut = lines.add(&a.title, &title_terms, KwicField::Title, article)
+                || lines.add(&a.body, &body_terms, KwicField::Body, article);
+            if cut || (lines.lines.len() == req.limit && n + 1 < matches.top.len()) {
+                truncated = true;
+                break;
             }
         }
-        Ok(out)
+        let lines = lines.lines;
+        Ok(Kwic {
+            query: req.query.clone(),
+            interpreted_as: parsed.interpreted_as(),
+            articles: matches.total,
+            truncated,
+            lines,
+        })
     }
 }

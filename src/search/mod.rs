@@ -1,6 +1,7 @@
 //! Searching an index: parse the query, compile it against both views, collect with a
 //! cursor, collapse reprints, build snippets. Also single articles and index statistics.
 
+pub mod batch;
 pub mod chart;
 pub mod collect;
 pub mod compile;
@@ -8,147 +9,51 @@ mod cursor;
 pub mod deadline;
 mod enough;
 pub mod export;
+mod hits;
 mod ids;
 pub mod kwic;
-mod maxscore;
 mod prefix;
 pub mod query;
 pub mod related;
-mod rerank;
+pub mod request;
 pub mod snippet;
 mod stats;
 pub mod trend;
 
 use std::path::Path;
 
-use chrono::NaiveDate;
-use serde::Serialize;
 use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
-pub use collect::Sort;
 use collect::{Entry, MatchCollector};
 use compile::Compiler;
+pub use request::{
+    ArticleRef, Copies, FacetCount, Facets, Filters, Hit, SearchRequest, SearchResponse, Sort,
+    Syntax, MAX_API_LIMIT, MAX_LIMIT,
+};
 
 use crate::analyze::{normalize::normalize, WordsTokenizer};
 use crate::article::{beijing, Article};
 use crate::error::{Error, Result};
-use crate::index::schema::{self, id_hash, GROUP, ID_HASH};
+use crate::index::schema::{self, hash64, id_hash, GROUP, ID_HASH};
 use crate::index::{open_existing, OpenIndex};
 
-pub const MAX_LIMIT: usize = 100;
-pub const MAX_QUERY_BYTES: usize = 1024;
+pub use query::MAX_QUERY_BYTES;
 
-#[derive(Debug, Clone)]
-pub struct SearchRequest {
-    pub query: String,
-    pub limit: usize,
-    pub offset: usize,
-    pub cursor: Option<String>,
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-    pub source: Option<String>,
-    pub sort: Sort,
-    /// Show one hit per reprint group (its earliest copy).
-    pub collapse: bool,
-    pub facets: bool,
-    /// Take the query as plain text (no operators).
-    pub plain: bool,
-    /// When every-term matching fills less than the first page, add hits that match only
-    /// some of the words (marked `partial`), ranked by relevance.
-    pub partial: bool,
-    /// Hits carry only id and score, read from fast columns without touching the stored
-    /// text (batch runs that want a ranking, as the peer engines report it).
-    pub ids_only: bool,
-    /// Stop scanning after this long and fail with [`Error::Timeout`].
-    pub budget: Option<std::time::Duration>,
-    /// Count every match for `total` (the default). Off, a relevance-ranked first page
-    /// of plain words scores only the best candidates (see [`rerank`]): several times
-    /// faster, and `total` then counts only the matches among them.
-    pub exact_total: bool,
-}
+/// How many sources `stats` lists by count.
+pub const TOP_SOURCES: usize = 20;
 
-impl SearchRequest {
-    pub fn new(query: impl Into<String>) -> Self {
-        SearchRequest {
-            query: query.into(),
-            limit: 10,
-            offset: 0,
-            cursor: None,
-            from: None,
-            to: None,
-            source: None,
-            sort: Sort::Relevance,
-            collapse: true,
-            facets: false,
-            plain: false,
-            partial: false,
-            ids_only: false,
-            budget: None,
-            exact_total: true,
-        }
-    }
-}
+/// A query that reads more postings per document of the index than this is expensive.
+pub const EXPENSIVE_POSTINGS_PER_DOC: u64 = 16;
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Copies {
-    /// Other copies of the same story.
-    pub count: usize,
-    pub sources: Vec<String>,
-    pub ids: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Hit {
-    pub id: String,
-    pub url: Option<String>,
-    pub title: String,
-    pub published: Option<String>,
-    pub source: Option<String>,
-    pub author: Option<String>,
-    pub score: f32,
-    /// HTML: text escaped, matches in `<em>`.
-    pub snippet: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub copies: Option<Copies>,
-    /// Matches only some of the query's words (see [`SearchRequest::partial`]).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub partial: bool,
-    #[serde(skip)]
-    pub fragments: snippet::Fragments,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct FacetCount {
-    pub value: String,
-    pub count: u64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Facets {
-    pub source: Vec<FacetCount>,
-    pub year: Vec<FacetCount>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct SearchResponse {
-    pub query: String,
-    pub total: u64,
-    /// False when `total` counts only the matches among the candidates scored
-    /// ([`SearchRequest::exact_total`] off): a lower bound.
-    pub total_exact: bool,
-    pub hits: Vec<Hit>,
-    pub next_cursor: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub facets: Option<Facets>,
-}
-
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Stats {
     pub documents: u64,
+    /// Distinct sources, and the most frequent ones with their counts.
     pub sources: u64,
+    pub top_sources: Vec<FacetCount>,
     pub earliest: Option<String>,
     pub latest: Option<String>,
     pub index_bytes: u64,
@@ -174,6 +79,13 @@ fn with_deadline(query: Box<dyn Query>, deadline: &Option<deadline::Deadline>) -
         Some(d) => Box::new(deadline::DeadlineQuery::new(query, d.clone())),
         None => query,
     }
+}
+
+/// An error if the deadline stopped a scan: incomplete results are never an answer.
+fn finished(deadline: &Option<deadline::Deadline>) -> Result<()> {
+    deadline
+        .as_ref()
+        .map_or(Ok(()), deadline::Deadline::outcome)
 }
 
 pub fn format_time(secs: i64) -> Option<String> {
@@ -220,43 +132,23 @@ impl Engine {
         &self.words
     }
 
-    /// Parses and compiles a query string, with the request's filters.
-    pub fn compile(
-        &self,
-        query: &str,
-        from: Option<NaiveDate>,
-        to: Option<NaiveDate>,
-        source: Option<&str>,
-    ) -> Result<(Box<dyn Query>, query::Node)> {
-        self.compile_with(query, false, from, to, source)
+    /// Reads (strictly) and compiles a query string with filters.
+    pub fn compile(&self, query: &str, filters: &Filters) -> Result<(Box<dyn Query>, query::Node)> {
+        self.compile_as(query, Syntax::Strict, filters)
+            .map(|(q, p)| (q, p.node))
     }
 
-    fn parse(&self, query: &str, plain: bool) -> Result<query::Node> {
-        if query.len() > MAX_QUERY_BYTES {
-            return Err(Error::BadQuery(format!(
-                "query is {} bytes; at most {MAX_QUERY_BYTES}",
-                query.len()
-            )));
-        }
-        if plain {
-            query::plain(query)
-        } else {
-            query::parse(query)
-        }
-    }
-
-    fn compile_with(
+    /// Reads a query in the given syntax and compiles it with filters.
+    pub fn compile_as(
         &self,
         query: &str,
-        plain: bool,
-        from: Option<NaiveDate>,
-        to: Option<NaiveDate>,
-        source: Option<&str>,
-    ) -> Result<(Box<dyn Query>, query::Node)> {
-        let node = self.parse(query, plain)?;
+        syntax: Syntax,
+        filters: &Filters,
+    ) -> Result<(Box<dyn Query>, query::Parsed)> {
+        let parsed = query::read(query, syntax)?;
         let searcher = self.reader.searcher();
-        let q = self.filtered(self.compiler(&searcher).compile(&node), from, to, source)?;
-        Ok((q, node))
+        let q = self.filtered(self.compiler(&searcher).compile(&parsed.node), filters)?;
+        Ok((q, parsed))
     }
 
     fn compiler<'a>(&'a self, searcher: &'a Searcher) -> Compiler<'a> {
@@ -267,48 +159,33 @@ impl Engine {
         }
     }
 
-    /// `query` within the date and source filters. Without filters it stays as it is, so
-    /// a flat union of terms keeps its pruning under `TopDocs`.
-    fn filtered(
-        &self,
-        query: Box<dyn Query>,
-        from: Option<NaiveDate>,
-        to: Option<NaiveDate>,
-        source: Option<&str>,
-    ) -> Result<Box<dyn Query>> {
-        let filters = self.filters(from, to, source)?;
-        if filters.is_empty() {
+    /// `query` within the filters. Without filters it stays as it is, so a flat union of
+    /// terms keeps its pruning under `TopDocs`.
+    fn filtered(&self, query: Box<dyn Query>, filters: &Filters) -> Result<Box<dyn Query>> {
+        let clauses = self.filter_clauses(filters)?;
+        if clauses.is_empty() {
             return Ok(query);
         }
-        let mut clauses = vec![(Occur::Must, query)];
-        clauses.extend(filters);
-        Ok(Box::new(BooleanQuery::new(clauses)))
+        let mut all = vec![(Occur::Must, query)];
+        all.extend(clauses);
+        Ok(Box::new(BooleanQuery::new(all)))
     }
 
-    /// The request's date and source filters as required clauses.
-    fn filters(
-        &self,
-        from: Option<NaiveDate>,
-        to: Option<NaiveDate>,
-        source: Option<&str>,
-    ) -> Result<Vec<(Occur, Box<dyn Query>)>> {
+    /// The filters as required clauses.
+    fn filter_clauses(&self, filters: &Filters) -> Result<Vec<(Occur, Box<dyn Query>)>> {
+        filters.validate()?;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        if from.is_some() || to.is_some() {
-            if let (Some(f), Some(t)) = (from, to) {
-                if f > t {
-                    return Err(Error::BadRequest(format!("from ({f}) is after to ({t})")));
-                }
-            }
+        if filters.from.is_some() || filters.to.is_some() {
             clauses.push((
                 Occur::Must,
-                compile::date_range_query(self.open.fields.published, from, to),
+                compile::date_range_query(self.open.fields.published, filters.from, filters.to),
             ));
         }
-        if let Some(s) = source.filter(|s| !s.trim().is_empty()) {
+        if let Some(s) = filters.source() {
             clauses.push((
                 Occur::Must,
                 Box::new(TermQuery::new(
-                    Term::from_field_text(self.open.fields.source, &normalize(s.trim())),
+                    Term::from_field_text(self.open.fields.source, &normalize(s)),
                     IndexRecordOption::Basic,
                 )),
             ));
@@ -316,26 +193,204 @@ impl Engine {
         Ok(clauses)
     }
 
-    /// Hits matching some of `words`, best first, skipping `shown` groups.
+    /// What a cursor belongs to: the query as read, the filters, the order, collapsing,
+    /// and for relevance order the index's segments (scores change when it changes).
+    fn binding(
+        &self,
+        searcher: &Searcher,
+        node: &query::Node,
+        filters: &Filters,
+        sort: Sort,
+        collapse: bool,
+    ) -> u64 {
+        let mut key = format!(
+            "{node}\u{0}{:?}\u{0}{:?}\u{0}{:?}\u{0}{sort:?}\u{0}{collapse}",
+            filters.from,
+            filters.to,
+            filters.source()
+        );
+        if sort == Sort::Relevance {
+            for r in searcher.segment_readers() {
+                key.push_str(&format!(
+                    "\u{0}{}:{}",
+                    r.segment_id().uuid_string(),
+                    r.num_deleted_docs()
+                ));
+            }
+        }
+        hash64(key.as_bytes())
+    }
+
+    /// Whether a query reads more postings than [`EXPENSIVE_POSTINGS_PER_DOC`] per
+    /// document of the index: the server runs such queries one at a time.
+    pub fn is_expensive(&self, query: &str, syntax: Syntax) -> bool {
+        let Ok(parsed) = query::read(query, syntax) else {
+            return false;
+        };
+        let searcher = self.reader.searcher();
+        let cost = self.compiler(&searcher).cost(&parsed.node);
+        cost > EXPENSIVE_POSTINGS_PER_DOC * searcher.num_docs().max(1)
+    }
+
+    /// The index files that do not match their checksums (empty when all do).
+    pub fn check(&self) -> Result<Vec<std::path::PathBuf>> {
+        let damaged = self
+            .open
+            .index
+            .validate_checksum()
+            .map_err(|e| Error::Corrupt {
+                path: self.open.dir.clone(),
+                reason: e.to_string(),
+            })?;
+        let mut files: Vec<std::path::PathBuf> =
+            damaged.into_iter().map(|p| self.open.dir.join(p)).collect();
+        files.sort();
+        Ok(files)
+    }
+
+    /// The index's statistics, once its files are known to be readable: the folder may
+    /// have been deleted or replaced under a running server, whose open files would
+    /// still answer.
+    pub fn check_readable(&self) -> Result<Stats> {
+        let meta = self.open.dir.join("meta.json");
+        std::fs::File::open(&meta).map_err(|e| Error::Index {
+            path: self.open.dir.clone(),
+            reason: format!("cannot be read ({e})"),
+        })?;
+        let searcher = self.reader.searcher();
+        for segment in searcher.segment_readers() {
+            let file = self
+                .open
+                .dir
+                .join(format!("{}.store", segment.segment_id().uuid_string()));
+            if !file.exists() {
+                return Err(Error::Index {
+                    path: self.open.dir.clone(),
+                    reason: format!("{} is gone", file.display()),
+                });
+            }
+        }
+        self.stats()
+    }
+
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
+        req.validate()?;
+        let parsed = query::read(&req.query, req.syntax)?;
+        let node = &parsed.node;
+        let searcher = self.reader.searcher();
+        // Without text to rank by (`*`, fields and dates alone) articles come newest first.
+        let sort = if node.has_text() {
+            req.sort
+        } else {
+            Sort::Date
+        };
+        let binding = self.binding(&searcher, node, &req.filters, sort, req.collapse);
+        let after = match req.cursor.as_deref().filter(|c| !c.is_empty()) {
+            Some(c) => Some(cursor::decode(c, sort, binding)?),
+            None => None,
+        };
+        let query = self.filtered(self.compiler(&searcher).compile(node), &req.filters)?;
+        let deadline = req.deadline.clone();
+        let collector = MatchCollector {
+            sort,
+            after,
+            limit: req.limit + req.offset,
+            collapse: req.collapse,
+            facets: req.facets,
+        };
+        let matches = searcher.search(&*with_deadline(query.box_clone(), &deadline), &collector)?;
+        finished(&deadline)?;
+        let mut terms = Vec::new();
+        node.highlight_terms(&mut terms);
+        let page: Vec<&Entry> = matches.top.iter().skip(req.offset).collect();
+        let next_cursor = if page.len() == req.limit {
+            page.last().map(|e| cursor::encode(&e.sort, sort, binding))
+        } else {
+            None
+        };
+        let mut hits = Vec::with_capacity(page.len());
+        for e in &page {
+            hits.push(self.hit_for(&searcher, e, &terms, req, Some(&*query))?);
+        }
+        // Partial matches only top up a short first page ranked by relevance; the
+        // every-word matches stay first and `total` counts only them.
+        if req.partial
+            && sort == Sort::Relevance
+            && after.is_none()
+            && req.offset == 0
+            && hits.len() < req.limit
+        {
+            let wanted = req.limit - hits.len();
+            let partial =
+                self.partial_matches(&searcher, req, node, &matches.top, wanted, &deadline)?;
+            finished(&deadline)?;
+            for e in &partial {
+                let mut hit = self.hit_for(&searcher, e, &terms, req, None)?;
+                hit.partial = true;
+                hits.push(hit);
+            }
+        }
+        let facets = req.facets.then(|| matches.facets());
+        let mut warnings = parsed.warnings.clone();
+        if let Some(source) = req.filters.source().filter(|_| matches.total == 0) {
+            let term = Term::from_field_text(self.open.fields.source, &normalize(source));
+            if searcher.doc_freq(&term)? == 0 {
+                let known: Vec<String> = self
+                    .stats()?
+                    .top_sources
+                    .into_iter()
+                    .map(|c| c.value)
+                    .collect();
+                warnings.push(format!(
+                    "no article has the source {source:?}; the most frequent sources are: {}",
+                    known.join(", ")
+                ));
+            }
+        }
+        Ok(SearchResponse {
+            query: req.query.clone(),
+            interpreted_as: parsed.interpreted_as(),
+            warnings,
+            total: matches.total,
+            groups: req.collapse.then_some(matches.groups),
+            hits,
+            next_cursor,
+            facets,
+        })
+    }
+
+    /// Hits matching some of the query's text, best first, skipping the groups `shown`.
+    /// The query's exclusions, fields and dates still hold, and so do the filters.
     fn partial_matches(
         &self,
         searcher: &Searcher,
         req: &SearchRequest,
-        words: &[String],
+        node: &query::Node,
         shown: &[Entry],
         wanted: usize,
         deadline: &Option<deadline::Deadline>,
     ) -> Result<Vec<Entry>> {
-        let relaxed = self.compiler(searcher).relaxed(&words.join(" "));
-        // Alone, the union of term queries runs block-max WAND under TopDocs: a headline's
-        // 80 terms cost about what the every-term query does.
-        let query = self.filtered(relaxed, req.from, req.to, req.source.as_deref())?;
-        let query = with_deadline(query, deadline);
+        let mut texts = Vec::new();
+        node.positive_text(&mut texts);
+        if texts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let compiler = self.compiler(searcher);
+        let relaxed = compiler.relaxed(&texts.join(" "));
+        let constraints = compiler.constraints(node);
+        let relaxed: Box<dyn Query> = if constraints.is_empty() {
+            relaxed
+        } else {
+            let mut clauses = vec![(Occur::Must, relaxed)];
+            clauses.extend(constraints);
+            Box::new(BooleanQuery::new(clauses))
+        };
+        let query = with_deadline(self.filtered(relaxed, &req.filters)?, deadline);
         // Copies of one story take several places; ask for enough to fill the page.
-        let limit = shown.len() + 2 * wanted;
+        let limit = shown.len() + 2 * wanted + 8;
         let top = searcher.search(&*query, &TopDocs::with_limit(limit).order_by_score())?;
         let mut seen: std::collections::HashSet<u64> = shown.iter().map(|e| e.group).collect();
-        let mut out = Vec::with_capacity(wanted);
+        let mut candidates = Vec::with_capacity(top.len());
         for (score, address) in top {
             let ff = searcher.segment_reader(address.segment_ord).fast_fields();
             let id = ff.u64(ID_HASH)?.first(address.doc_id).unwrap_or(0);
@@ -344,265 +399,28 @@ impl Engine {
             } else {
                 id
             };
-            if seen.insert(group) {
-                out.push(Entry {
-                    sort: collect::SortKey {
-                        key: score as f64,
-                        id,
-                    },
-                    score,
-                    group,
-                    address,
-                });
-            }
+            candidates.push(Entry {
+                sort: collect::SortKey {
+                    key: score as f64,
+                    id,
+                },
+                score,
+                group,
+                address,
+            });
+        }
+        // Equal scores in id order, as everywhere else, before choosing one per group.
+        candidates.sort_by(|a, b| a.sort.order(&b.sort));
+        let mut out = Vec::with_capacity(wanted);
+        for e in candidates {
             if out.len() == wanted {
                 break;
             }
+            if seen.insert(e.group) {
+                out.push(e);
+            }
         }
-        // Equal scores in id order, as everywhere else.
-        out.sort_by(|a, b| a.sort.order(&b.sort));
         Ok(out)
-    }
-
-    pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
-        if req.limit == 0 || req.limit > MAX_LIMIT {
-            return Err(Error::BadRequest(format!(
-                "limit must be 1..={MAX_LIMIT}, got {}",
-                req.limit
-            )));
-        }
-        let deadline = req.budget.map(deadline::Deadline::after);
-        let node = self.parse(&req.query, req.plain)?;
-        let first_page_only = !req.exact_total
-            && !req.facets
-            && req.sort == Sort::Relevance
-            && req.offset == 0
-            && req.cursor.as_deref().is_none_or(str::is_empty);
-        if first_page_only {
-            if let Some(words) = node.plain_words() {
-                return self.search_top(req, &node, &words, &deadline);
-            }
-        }
-        let searcher = self.reader.searcher();
-        let compiled = self.compiler(&searcher).compile(&node);
-        let query = self.filtered(compiled, req.from, req.to, req.source.as_deref())?;
-        let query = with_deadline(query, &deadline);
-        let after = match &req.cursor {
-            Some(c) if !c.is_empty() => Some(cursor::decode(c, req.sort)?),
-            _ => None,
-        };
-        let collector = MatchCollector {
-            sort: req.sort,
-            after,
-            limit: req.limit + req.offset,
-            collapse: req.collapse,
-            facets: req.facets,
-        };
-        let matches = searcher.search(&*query, &collector)?;
-        deadline
-            .as_ref()
-            .map_or(Ok(()), deadline::Deadline::outcome)?;
-        let mut terms = Vec::new();
-        node.highlight_terms(&mut terms);
-        let page: Vec<&Entry> = matches.top.iter().skip(req.offset).collect();
-        let next_cursor = if page.len() == req.limit {
-            page.last().map(|e| cursor::encode(&e.sort, req.sort))
-        } else {
-            None
-        };
-        let mut hits = Vec::with_capacity(page.len());
-        for e in &page {
-            hits.push(self.hit_or_id(&searcher, e, &terms, req, false)?);
-        }
-        // Partial matches only top up a short first page ranked by relevance; the
-        // every-term matches stay first and `total` counts only them.
-        let words = node.plain_words().filter(|_| {
-            req.partial
-                && req.sort == Sort::Relevance
-                && after.is_none()
-                && req.offset == 0
-                && hits.len() < req.limit
-        });
-        if let Some(words) = words {
-            let wanted = req.limit - hits.len();
-            let partial =
-                self.partial_matches(&searcher, req, &words, &matches.top, wanted, &deadline)?;
-            deadline
-                .as_ref()
-                .map_or(Ok(()), deadline::Deadline::outcome)?;
-            for e in &partial {
-                hits.push(self.hit_or_id(&searcher, e, &terms, req, true)?);
-            }
-        }
-        let facets = req.facets.then(|| {
-            let mut source: Vec<FacetCount> = matches
-                .by_source
-                .iter()
-                .map(|(k, v)| FacetCount {
-                    value: k.clone(),
-                    count: *v,
-                })
-                .collect();
-            source.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
-            let mut year: Vec<FacetCount> = matches
-                .by_year
-                .iter()
-                .map(|(k, v)| FacetCount {
-                    value: k.to_string(),
-                    count: *v,
-                })
-                .collect();
-            year.sort_by(|a, b| a.value.cmp(&b.value));
-            Facets { source, year }
-        });
-        Ok(SearchResponse {
-            query: req.query.clone(),
-            total: matches.total,
-            total_exact: true,
-            hits,
-            next_cursor,
-            facets,
-        })
-    }
-
-    /// The first page of a plain-words query (`node`, made of `words`) without counting
-    /// every match.
-    fn search_top(
-        &self,
-        req: &SearchRequest,
-        node: &query::Node,
-        words: &[String],
-        deadline: &Option<deadline::Deadline>,
-    ) -> Result<SearchResponse> {
-        let searcher = self.reader.searcher();
-        let compiler = self.compiler(&searcher);
-        let text = words.join(" ");
-        let candidates = self.filtered(
-            compiler.candidates(&text),
-            req.from,
-            req.to,
-            req.source.as_deref(),
-        )?;
-        let candidates = with_deadline(candidates, deadline);
-        let plans: Vec<_> = words
-            .iter()
-            .map(|w| compiler.term_plan(query::TextField::Any, w))
-            .collect();
-        let ranked = rerank::top(
-            &searcher,
-            &compiler.stats,
-            &*candidates,
-            &plans,
-            req.limit,
-            req.collapse,
-        )?;
-        deadline
-            .as_ref()
-            .map_or(Ok(()), deadline::Deadline::outcome)?;
-        let mut terms = Vec::new();
-        node.highlight_terms(&mut terms);
-        let mut hits = Vec::with_capacity(req.limit);
-        for e in &ranked.matches {
-            hits.push(self.hit_or_id(&searcher, e, &terms, req, false)?);
-        }
-        if req.partial {
-            for e in &ranked.partial {
-                hits.push(self.hit_or_id(&searcher, e, &terms, req, true)?);
-            }
-        }
-        Ok(SearchResponse {
-            query: req.query.clone(),
-            total: ranked.total,
-            total_exact: false,
-            hits,
-            next_cursor: None,
-            facets: None,
-        })
-    }
-
-    /// The hit for `e`: whole, or id and score only ([`SearchRequest::ids_only`]).
-    fn hit_or_id(
-        &self,
-        searcher: &Searcher,
-        e: &Entry,
-        terms: &[String],
-        req: &SearchRequest,
-        partial: bool,
-    ) -> Result<Hit> {
-        if !req.ids_only {
-            let mut hit = self.hit(searcher, e, terms, req.collapse)?;
-            hit.partial = partial;
-            return Ok(hit);
-        }
-        let id = self.ids.id(searcher, e.address)?;
-        Ok(Hit {
-            id,
-            url: None,
-            title: String::new(),
-            published: None,
-            source: None,
-            author: None,
-            score: e.score,
-            snippet: String::new(),
-            copies: None,
-            partial,
-            fragments: Vec::new(),
-        })
-    }
-
-    pub(crate) fn hit(
-        &self,
-        searcher: &Searcher,
-        e: &Entry,
-        terms: &[String],
-        collapse: bool,
-    ) -> Result<Hit> {
-        let mut address = e.address;
-        let mut copies = None;
-        if collapse {
-            let members = self.group_members(searcher, e.group)?;
-            if members.len() > 1 {
-                // The earliest copy leads; undated copies never lead a dated one.
-                let lead = members
-                    .iter()
-                    .min_by_key(|(_, a)| (a.published.is_none(), a.published, a.id.clone()))
-                    .map(|(addr, _)| *addr)
-                    .unwrap_or(address);
-                address = lead;
-                let others: Vec<&Article> = members
-                    .iter()
-                    .filter(|(a, _)| *a != lead)
-                    .map(|(_, a)| a)
-                    .collect();
-                let mut sources: Vec<String> =
-                    others.iter().filter_map(|a| a.source.clone()).collect();
-                sources.sort();
-                sources.dedup();
-                copies = Some(Copies {
-                    count: others.len(),
-                    sources,
-                    ids: others.iter().map(|a| a.id.clone()).collect(),
-                });
-            }
-        }
-        let article = self.article_at(searcher, address)?;
-        let mut fragments = snippet::snippet(&article.body, terms);
-        if fragments.iter().all(|(_, m)| !m) && !article.body.is_empty() {
-            fragments = snippet::snippet(&article.body, &[]);
-        }
-        Ok(Hit {
-            id: article.id,
-            url: article.url,
-            title: article.title,
-            published: article.published.map(|p| p.to_rfc3339()),
-            source: article.source,
-            author: article.author,
-            score: e.score,
-            snippet: snippet::to_html(&fragments),
-            copies,
-            partial: false,
-            fragments,
-        })
     }
 
     /// Every live document of a reprint group.
@@ -674,28 +492,46 @@ impl Engine {
 
     pub fn stats(&self) -> Result<Stats> {
         let searcher = self.reader.searcher();
-        let mut sources = std::collections::HashSet::new();
+        let mut sources: std::collections::HashMap<String, u64> = Default::default();
         let (mut earliest, mut latest) = (i64::MAX, i64::MIN);
         for seg in searcher.segment_readers() {
             let ff = seg.fast_fields();
-            if let Some(col) = ff.str(crate::index::schema::SOURCE)? {
-                let mut s = String::new();
-                for ord in 0..col.num_terms() as u64 {
-                    s.clear();
-                    if col.ord_to_str(ord, &mut s).unwrap_or(false) {
-                        sources.insert(s.clone());
-                    }
-                }
-            }
+            let source_col = ff.str(crate::index::schema::SOURCE)?;
+            let mut per_ord: Vec<u64> = vec![0; source_col.as_ref().map_or(0, |c| c.num_terms())];
             let dates = ff.date(crate::index::schema::PUBLISHED)?;
             for doc in seg.doc_ids_alive() {
+                if let Some(col) = &source_col {
+                    if let Some(ord) = col.term_ords(doc).next() {
+                        if let Some(n) = per_ord.get_mut(ord as usize) {
+                            *n += 1;
+                        }
+                    }
+                }
                 if let Some(d) = dates.first(doc) {
                     let s = d.into_timestamp_secs();
                     earliest = earliest.min(s);
                     latest = latest.max(s);
                 }
             }
+            if let Some(col) = &source_col {
+                let mut name = String::new();
+                for (ord, n) in per_ord.iter().enumerate().filter(|(_, n)| **n > 0) {
+                    name.clear();
+                    if col.ord_to_str(ord as u64, &mut name).unwrap_or(false) {
+                        *sources.entry(name.clone()).or_default() += n;
+                    }
+                }
+            }
         }
+        let mut top_sources: Vec<FacetCount> = sources
+            .iter()
+            .map(|(k, v)| FacetCount {
+                value: k.clone(),
+                count: *v,
+            })
+            .collect();
+        top_sources.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+        top_sources.truncate(TOP_SOURCES);
         let f = &self.open.fields;
         let mut tokens = std::collections::BTreeMap::new();
         for (name, field) in [
@@ -724,6 +560,7 @@ impl Engine {
         Ok(Stats {
             documents: searcher.num_docs(),
             sources: sources.len() as u64,
+            top_sources,
             earliest: (earliest != i64::MAX)
                 .then(|| format_time(earliest))
                 .flatten(),

@@ -12,7 +12,11 @@
 //! published:[2020-01-01 TO 2020-12-31]   published:[2020 TO *]
 //! ```
 //!
-//! Errors say what is wrong and at which character; nothing is silently dropped.
+//! Two ways to read it. [`Syntax::Lenient`] (the default, for text people type and bots
+//! pass on) never fails: an unbalanced quote or bracket, a stray `-` or `OR`, an unknown
+//! `field:` are read as text, as Elasticsearch's `simple_query_string` does, and each
+//! repair is reported as a warning. [`Syntax::Strict`] refuses the same input with a
+//! message saying what is wrong and at which character.
 
 use chrono::NaiveDate;
 
@@ -20,6 +24,34 @@ use crate::error::{Error, Result};
 
 pub const MAX_CLAUSES: usize = 64;
 pub const MAX_DEPTH: usize = 16;
+/// Longest query, in bytes. A longer lenient query is cut at a character boundary.
+pub const MAX_QUERY_BYTES: usize = 1024;
+/// Longest proximity, in characters.
+pub const MAX_PROXIMITY: u32 = 1000;
+
+/// How a query string is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Syntax {
+    /// Anything is a query; what cannot be an operator is text.
+    #[default]
+    Lenient,
+    /// Malformed operators are errors.
+    Strict,
+}
+
+impl std::str::FromStr for Syntax {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Syntax> {
+        match s {
+            "lenient" => Ok(Syntax::Lenient),
+            "strict" => Ok(Syntax::Strict),
+            other => Err(Error::BadRequest(format!(
+                "syntax {other:?} is not lenient or strict"
+            ))),
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextField {
@@ -36,8 +68,21 @@ pub enum KeywordField {
     Keywords,
 }
 
+impl KeywordField {
+    fn name(self) -> &'static str {
+        match self {
+            KeywordField::Source => "source",
+            KeywordField::Author => "author",
+            KeywordField::Section => "section",
+            KeywordField::Keywords => "keywords",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node {
+    /// Every article (an empty query, `*`, or one made only of exclusions).
+    All,
     /// Unquoted text: ranked on words, and always found where it occurs exactly.
     Term {
         field: TextField,
@@ -69,6 +114,20 @@ pub enum Node {
     Not(Box<Node>),
 }
 
+/// A query as read: the tree, and what was repaired on the way (lenient syntax only).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    pub node: Node,
+    pub warnings: Vec<String>,
+}
+
+impl Parsed {
+    /// The query as it was understood, in the query language.
+    pub fn interpreted_as(&self) -> String {
+        self.node.to_string()
+    }
+}
+
 impl Node {
     pub fn clause_count(&self) -> usize {
         match self {
@@ -78,7 +137,6 @@ impl Node {
         }
     }
 
-    /// The strings a hit is highlighted with: every positive term, phrase and part.
     /// The words of a query made only of unquoted terms on title and body (no operators,
     /// no fields): the queries that partial matching may relax.
     pub fn plain_words(&self) -> Option<Vec<String>> {
@@ -95,12 +153,111 @@ impl Node {
         }
     }
 
-    pub fn highlight_terms(&self, out: &mut Vec<String>) {
+    /// The text of every positive term, phrase and part on title or body: what a
+    /// partial match may still find when the whole query finds too little.
+    pub fn positive_text(&self, out: &mut Vec<String>) {
         match self {
-            Node::Term { text, .. } | Node::Phrase { text, .. } => out.push(text.clone()),
+            Node::Term { text, .. } | Node::Phrase { text, slop: 0, .. } => out.push(text.clone()),
+            // A proximity's parts are found one by one, not as one string.
+            Node::Phrase { text, .. } => out.extend(text.split_whitespace().map(str::to_string)),
             Node::Near { parts, .. } => out.extend(parts.iter().cloned()),
-            Node::And(v) | Node::Or(v) => v.iter().for_each(|n| n.highlight_terms(out)),
-            Node::Not(_) | Node::Keyword { .. } | Node::Published { .. } => {}
+            Node::And(v) | Node::Or(v) => v.iter().for_each(|n| n.positive_text(out)),
+            Node::Not(_) | Node::Keyword { .. } | Node::Published { .. } | Node::All => {}
+        }
+    }
+
+    /// The strings a hit is highlighted with: every positive term, phrase and part.
+    pub fn highlight_terms(&self, out: &mut Vec<String>) {
+        self.positive_text(out)
+    }
+
+    /// Whether the query holds text to rank by (not only fields, dates or exclusions).
+    pub fn has_text(&self) -> bool {
+        let mut v = Vec::new();
+        self.positive_text(&mut v);
+        !v.is_empty()
+    }
+}
+
+fn field_prefix(f: TextField) -> &'static str {
+    match f {
+        TextField::Any => "",
+        TextField::Title => "title:",
+        TextField::Body => "body:",
+    }
+}
+
+/// Text as a term of the language: quoted when it holds a space, a quote or an operator
+/// character, so the rendering reads back as the same query.
+fn render_text(text: &str) -> String {
+    let plain = !text.is_empty()
+        && !text.chars().any(|c| {
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    '"' | '“' | '”' | '「' | '」' | '(' | ')' | '（' | '）' | '[' | ':' | '：'
+                )
+        })
+        && !matches!(text, "OR" | "AND" | "NOT")
+        && !text.starts_with(['-', '－'])
+        && !text.to_ascii_uppercase().starts_with("NEAR/");
+    if plain {
+        text.to_string()
+    } else {
+        format!("\"{}\"", text.replace(['"', '“', '”', '「', '」'], " "))
+    }
+}
+
+impl std::fmt::Display for Node {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Node::All => f.write_str("*"),
+            Node::Term { field, text } => {
+                write!(f, "{}{}", field_prefix(*field), render_text(text))
+            }
+            Node::Phrase { field, text, slop } => {
+                write!(f, "{}\"{}\"", field_prefix(*field), text.replace('"', " "))?;
+                if *slop > 0 {
+                    write!(f, "~{slop}")?;
+                }
+                Ok(())
+            }
+            Node::Near {
+                field,
+                parts,
+                distance,
+            } => {
+                let parts: Vec<String> = parts.iter().map(|p| render_text(p)).collect();
+                write!(
+                    f,
+                    "{}NEAR/{distance}({})",
+                    field_prefix(*field),
+                    parts.join(" ")
+                )
+            }
+            Node::Keyword { field, value } => write!(f, "{}:{}", field.name(), render_text(value)),
+            Node::Published { from, to } => {
+                let d = |x: &Option<NaiveDate>| x.map_or("*".to_string(), |d| d.to_string());
+                write!(f, "published:[{} TO {}]", d(from), d(to))
+            }
+            Node::And(v) => {
+                let parts: Vec<String> = v.iter().map(|n| n.to_string()).collect();
+                f.write_str(&parts.join(" "))
+            }
+            Node::Or(v) => {
+                let parts: Vec<String> = v
+                    .iter()
+                    .map(|n| match n {
+                        Node::And(_) => format!("({n})"),
+                        _ => n.to_string(),
+                    })
+                    .collect();
+                write!(f, "({})", parts.join(" OR "))
+            }
+            Node::Not(n) => match n.as_ref() {
+                Node::And(_) => write!(f, "-({n})"),
+                _ => write!(f, "-{n}"),
+            },
         }
     }
 }
@@ -136,7 +293,34 @@ const FIELDS: &[&str] = &[
     "date",
 ];
 
-fn lex(input: &str) -> Result<Vec<(usize, Tok)>> {
+const FIELD_LIST: &str = "title, body, source, author, section, keywords, published";
+
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '“' | '”' | '「' | '」')
+}
+
+/// Reports a malformed spot: an error in strict syntax; in lenient syntax a warning, and
+/// the caller repairs.
+struct Reporter {
+    lenient: bool,
+    warnings: Vec<String>,
+}
+
+impl Reporter {
+    fn report(&mut self, at: usize, msg: impl std::fmt::Display) -> Result<()> {
+        if self.lenient {
+            let w = format!("{msg} (at character {}); read as text", at + 1);
+            if !self.warnings.contains(&w) {
+                self.warnings.push(w);
+            }
+            Ok(())
+        } else {
+            Err(bad(at, msg))
+        }
+    }
+}
+
+fn lex(input: &str, r: &mut Reporter) -> Result<Vec<(usize, Tok)>> {
     let chars: Vec<char> = input.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -156,17 +340,16 @@ fn lex(input: &str) -> Result<Vec<(usize, Tok)>> {
                 out.push((start, Tok::RParen));
                 i += 1;
             }
-            '"' | '“' | '”' | '「' | '」' => {
-                i += 1;
-                let mut text = String::new();
-                while i < chars.len() && !matches!(chars[i], '"' | '“' | '”' | '「' | '」') {
-                    text.push(chars[i]);
+            c if is_quote(c) => {
+                let close = (i + 1..chars.len()).find(|&j| is_quote(chars[j]));
+                let Some(close) = close else {
+                    r.report(start, "unbalanced quote: a \" is never closed")?;
+                    // The mark is dropped; what follows is read as it is.
                     i += 1;
-                }
-                if i >= chars.len() {
-                    return Err(bad(start, "unbalanced quote: a \" is never closed"));
-                }
-                i += 1;
+                    continue;
+                };
+                let text: String = chars[i + 1..close].iter().collect();
+                i = close + 1;
                 let mut slop = None;
                 if i < chars.len() && (chars[i] == '~' || chars[i] == '～') {
                     let num_start = i + 1;
@@ -175,30 +358,36 @@ fn lex(input: &str) -> Result<Vec<(usize, Tok)>> {
                         j += 1;
                     }
                     let digits: String = chars[num_start..j].iter().collect();
-                    let n: u32 = digits.parse().map_err(|_| {
-                        bad(
+                    match digits.parse::<u32>() {
+                        Ok(n) if n <= MAX_PROXIMITY => slop = Some(n),
+                        Ok(_) => {
+                            r.report(
+                                i,
+                                format!("proximity is at most {MAX_PROXIMITY} characters"),
+                            )?;
+                            slop = Some(MAX_PROXIMITY);
+                        }
+                        Err(_) => r.report(
                             i,
                             "~ must be followed by a number of characters, e.g. \"北京 新规\"~5",
-                        )
-                    })?;
-                    if n > 1000 {
-                        return Err(bad(i, "proximity is at most 1000 characters"));
+                        )?,
                     }
-                    slop = Some(n);
                     i = j;
                 }
                 out.push((start, Tok::Quoted(text, slop)));
             }
             '[' => {
-                let mut j = i + 1;
-                while j < chars.len() && chars[j] != ']' {
-                    j += 1;
+                let close = (i + 1..chars.len()).find(|&j| chars[j] == ']');
+                match close {
+                    Some(j) => {
+                        out.push((start, Tok::Range(chars[i + 1..j].iter().collect())));
+                        i = j + 1;
+                    }
+                    None => {
+                        r.report(start, "unbalanced [: a date range needs a closing ]")?;
+                        i += 1;
+                    }
                 }
-                if j >= chars.len() {
-                    return Err(bad(start, "unbalanced [: a date range needs a closing ]"));
-                }
-                out.push((start, Tok::Range(chars[i + 1..j].iter().collect())));
-                i = j + 1;
             }
             '-' | '－' if out.last().is_none_or(|(_, t)| !matches!(t, Tok::Field(_))) => {
                 out.push((start, Tok::Minus));
@@ -208,10 +397,8 @@ fn lex(input: &str) -> Result<Vec<(usize, Tok)>> {
                 let mut j = i;
                 while j < chars.len()
                     && !chars[j].is_whitespace()
-                    && !matches!(
-                        chars[j],
-                        '(' | ')' | '（' | '）' | '"' | '“' | '”' | '「' | '」' | '['
-                    )
+                    && !matches!(chars[j], '(' | ')' | '（' | '）' | '[')
+                    && !is_quote(chars[j])
                 {
                     if (chars[j] == ':' || chars[j] == '：') && j > i {
                         break;
@@ -226,11 +413,19 @@ fn lex(input: &str) -> Result<Vec<(usize, Tok)>> {
                         i = j + 1;
                         continue;
                     }
-                    // Not a field: the colon is part of the text (e.g. 10:30).
+                    // A name of letters before a colon was meant as a field; anything else
+                    // (10:30, 记者：) is text with a colon in it.
+                    if word.chars().all(|c| c.is_ascii_alphabetic()) {
+                        r.report(
+                            start,
+                            format!("{word} is not a field (fields: {FIELD_LIST})"),
+                        )?;
+                    }
                     let mut k = j;
                     while k < chars.len()
                         && !chars[k].is_whitespace()
-                        && !matches!(chars[k], '(' | ')' | '"')
+                        && !matches!(chars[k], '(' | ')' | '（' | '）')
+                        && !is_quote(chars[k])
                     {
                         k += 1;
                     }
@@ -244,15 +439,20 @@ fn lex(input: &str) -> Result<Vec<(usize, Tok)>> {
                     "OR" | "||" => Tok::Or,
                     "AND" | "&&" => Tok::And,
                     "NOT" => Tok::Not,
-                    u if u.starts_with("NEAR/") => {
-                        let n: u32 = u[5..].parse().map_err(|_| {
-                            bad(start, "NEAR/n needs a number, e.g. NEAR/5(北京 新规)")
-                        })?;
-                        if n > 1000 {
-                            return Err(bad(start, "NEAR distance is at most 1000 characters"));
+                    u if u.starts_with("NEAR/") => match u[5..].parse::<u32>() {
+                        Ok(n) if n <= MAX_PROXIMITY => Tok::Near(n),
+                        Ok(_) => {
+                            r.report(
+                                start,
+                                format!("NEAR distance is at most {MAX_PROXIMITY} characters"),
+                            )?;
+                            Tok::Near(MAX_PROXIMITY)
                         }
-                        Tok::Near(n)
-                    }
+                        Err(_) => {
+                            r.report(start, "NEAR/n needs a number, e.g. NEAR/5(北京 新规)")?;
+                            Tok::Word(word)
+                        }
+                    },
                     _ => Tok::Word(word),
                 };
                 out.push((start, tok));
@@ -266,49 +466,116 @@ struct Parser {
     toks: Vec<(usize, Tok)>,
     pos: usize,
     end: usize,
+    r: Reporter,
 }
 
-/// Parses a query. An empty query is an error: there is nothing to search for.
+/// Parses a query in strict syntax. An empty query is an error: there is nothing to
+/// search for.
 pub fn parse(input: &str) -> Result<Node> {
-    let toks = lex(input)?;
-    if toks.is_empty() {
-        return Err(Error::BadQuery("empty query".into()));
+    read(input, Syntax::Strict).map(|p| p.node)
+}
+
+/// Reads a query in either syntax. Lenient reading never fails.
+pub fn read(input: &str, syntax: Syntax) -> Result<Parsed> {
+    let lenient = syntax == Syntax::Lenient;
+    let mut r = Reporter {
+        lenient,
+        warnings: Vec::new(),
+    };
+    let mut input = input;
+    if input.len() > MAX_QUERY_BYTES {
+        if !lenient {
+            return Err(Error::BadQuery(format!(
+                "query is {} bytes; at most {MAX_QUERY_BYTES}",
+                input.len()
+            )));
+        }
+        let mut cut = MAX_QUERY_BYTES;
+        while !input.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        input = &input[..cut];
+        r.warnings
+            .push(format!("query cut to its first {MAX_QUERY_BYTES} bytes"));
+    }
+    let toks = lex(input, &mut r)?;
+    if toks.is_empty() || (toks.len() == 1 && toks[0].1 == Tok::Word("*".into())) {
+        if !lenient && toks.is_empty() {
+            return Err(Error::BadQuery("empty query".into()));
+        }
+        return Ok(Parsed {
+            node: Node::All,
+            warnings: r.warnings,
+        });
     }
     let mut p = Parser {
         toks,
         pos: 0,
         end: input.chars().count(),
+        r,
     };
-    let node = p.or_expr(0)?;
-    if let Some((at, t)) = p.toks.get(p.pos) {
-        return Err(bad(
-            *at,
-            match t {
+    let mut parts = Vec::new();
+    while p.pos < p.toks.len() {
+        let node = p.or_expr(0)?;
+        if !matches!(node, Node::And(ref v) if v.is_empty()) {
+            parts.push(node);
+        }
+        if let Some((at, t)) = p.toks.get(p.pos).cloned() {
+            let msg = match t {
                 Tok::RParen => "unbalanced ): no ( before it".to_string(),
                 other => format!("unexpected {other:?}"),
-            },
-        ));
+            };
+            p.r.report(at, msg)?;
+            p.pos += 1;
+        }
     }
+    let node = match parts.len() {
+        0 => Node::All,
+        1 => parts.remove(0),
+        _ => Node::And(parts),
+    };
+    let mut warnings = p.r.warnings;
     let n = node.clause_count();
     if n > MAX_CLAUSES {
-        return Err(Error::BadQuery(format!(
-            "too many clauses ({n}; at most {MAX_CLAUSES})"
-        )));
+        if !lenient {
+            return Err(Error::BadQuery(format!(
+                "too many clauses ({n}; at most {MAX_CLAUSES})"
+            )));
+        }
+        warnings.push(format!(
+            "too many clauses ({n}; at most {MAX_CLAUSES}); the words were searched as plain text"
+        ));
+        return Ok(Parsed {
+            node: plain(input)?,
+            warnings,
+        });
     }
     if !has_positive(&node) {
-        return Err(Error::BadQuery(
-            "a query needs at least one term that is not negated".into(),
-        ));
+        if !lenient {
+            return Err(Error::BadQuery(
+                "a query needs at least one term that is not negated".into(),
+            ));
+        }
+        let node = match node {
+            Node::All => Node::All,
+            Node::And(mut v) => {
+                v.insert(0, Node::All);
+                Node::And(v)
+            }
+            other => Node::And(vec![Node::All, other]),
+        };
+        return Ok(Parsed { node, warnings });
     }
-    Ok(node)
+    Ok(Parsed { node, warnings })
 }
 
-/// Text taken as it is, with no operators: whitespace-separated terms, all required.
-/// For bots and evaluation, where a headline's brackets or dashes mean nothing.
+/// Text taken as it is, with no operators: whitespace-separated terms, all required (at
+/// most [`MAX_CLAUSES`]; the rest are left out).
 pub fn plain(input: &str) -> Result<Node> {
     let terms: Vec<Node> = input
         .split_whitespace()
         .filter(|w| w.chars().any(char::is_alphanumeric))
+        .take(MAX_CLAUSES)
         .map(|w| Node::Term {
             field: TextField::Any,
             text: w.to_string(),
@@ -318,10 +585,7 @@ pub fn plain(input: &str) -> Result<Node> {
         0 => Err(Error::BadQuery(
             "query has no letters, digits or characters".into(),
         )),
-        1 => Ok(terms.into_iter().next().unwrap_or(Node::And(Vec::new()))),
-        n if n > MAX_CLAUSES => Err(Error::BadQuery(format!(
-            "too many terms ({n}; at most {MAX_CLAUSES})"
-        ))),
+        1 => Ok(terms.into_iter().next().unwrap_or(Node::All)),
         _ => Ok(Node::And(terms)),
     }
 }
@@ -346,112 +610,154 @@ impl Parser {
     fn or_expr(&mut self, depth: usize) -> Result<Node> {
         let mut parts = vec![self.and_expr(depth)?];
         while self.peek() == Some(&Tok::Or) {
+            let at = self.at();
             self.pos += 1;
             if matches!(self.peek(), None | Some(Tok::RParen | Tok::Or)) {
-                return Err(bad(self.at(), "OR needs a term after it"));
+                self.r.report(at, "OR needs a term after it")?;
+                continue;
             }
             parts.push(self.and_expr(depth)?);
         }
-        Ok(if parts.len() == 1 {
-            parts.remove(0)
-        } else {
-            Node::Or(parts)
+        parts.retain(|p| !matches!(p, Node::And(v) if v.is_empty()));
+        Ok(match parts.len() {
+            0 => Node::And(Vec::new()),
+            1 => parts.remove(0),
+            _ => Node::Or(parts),
         })
     }
 
+    /// An empty `And` stands for "nothing here" (only possible in lenient syntax).
     fn and_expr(&mut self, depth: usize) -> Result<Node> {
         let mut parts = Vec::new();
         loop {
             match self.peek() {
-                None | Some(Tok::RParen | Tok::Or) => break,
+                None | Some(Tok::RParen) => break,
+                Some(Tok::Or) => {
+                    if parts.is_empty() {
+                        let at = self.at();
+                        self.r.report(at, "OR needs a term before it")?;
+                        self.pos += 1;
+                        continue;
+                    }
+                    break;
+                }
                 Some(Tok::And) => {
+                    let at = self.at();
                     self.pos += 1;
-                    if matches!(self.peek(), None | Some(Tok::RParen | Tok::Or | Tok::And)) {
-                        return Err(bad(self.at(), "AND needs a term after it"));
+                    if parts.is_empty()
+                        || matches!(self.peek(), None | Some(Tok::RParen | Tok::Or | Tok::And))
+                    {
+                        self.r.report(at, "AND needs a term on each side")?;
                     }
                 }
-                _ => parts.push(self.unary(depth)?),
+                _ => {
+                    if let Some(n) = self.unary(depth)? {
+                        parts.push(n);
+                    }
+                }
             }
         }
         match parts.len() {
-            0 => Err(bad(
-                self.at(),
-                if self.peek() == Some(&Tok::Or) {
-                    "OR needs a term before it"
-                } else {
-                    "expected a term"
-                },
-            )),
+            0 => {
+                if !self.r.lenient {
+                    return Err(bad(self.at(), "expected a term"));
+                }
+                Ok(Node::And(Vec::new()))
+            }
             1 => Ok(parts.remove(0)),
             _ => Ok(Node::And(parts)),
         }
     }
 
     /// Negations in a row are counted in a loop, not by recursion, and capped: a query of
-    /// 5,000,000 minus signs once overflowed the stack (seen with the query_parser fuzz target).
-    fn unary(&mut self, depth: usize) -> Result<Node> {
+    /// 5,000,000 minus signs once overflowed the stack (seen with the query_parser fuzz
+    /// target). `None` where lenient reading found nothing to keep.
+    fn unary(&mut self, depth: usize) -> Result<Option<Node>> {
         let mut negations = 0usize;
         while let Some(Tok::Minus | Tok::Not) = self.peek() {
             let at = self.at();
             self.pos += 1;
             if matches!(self.peek(), None | Some(Tok::RParen | Tok::Or | Tok::And)) {
-                return Err(bad(at, "- or NOT needs a term after it"));
+                self.r.report(at, "- or NOT needs a term after it")?;
+                return Ok(None);
             }
             if negations == MAX_DEPTH {
-                return Err(bad(at, format!("more than {MAX_DEPTH} - or NOT in a row")));
+                self.r
+                    .report(at, format!("more than {MAX_DEPTH} - or NOT in a row"))?;
+                continue;
             }
             negations += 1;
         }
-        let mut node = self.primary(depth)?;
+        let Some(mut node) = self.primary(depth)? else {
+            return Ok(None);
+        };
         for _ in 0..negations {
             node = Node::Not(Box::new(node));
         }
-        Ok(node)
+        Ok(Some(node))
     }
 
-    fn primary(&mut self, depth: usize) -> Result<Node> {
+    fn words(text: &str) -> Option<Node> {
+        plain(text).ok()
+    }
+
+    fn primary(&mut self, depth: usize) -> Result<Option<Node>> {
         let at = self.at();
         let Some((_, tok)) = self.toks.get(self.pos).cloned() else {
-            return Err(bad(at, "expected a term"));
+            self.r.report(at, "expected a term")?;
+            return Ok(None);
         };
         self.pos += 1;
         match tok {
             Tok::LParen => {
                 if depth + 1 > MAX_DEPTH {
-                    return Err(bad(
-                        at,
-                        format!("parentheses nested deeper than {MAX_DEPTH}"),
-                    ));
+                    self.r
+                        .report(at, format!("parentheses nested deeper than {MAX_DEPTH}"))?;
+                    return Ok(None);
                 }
                 let inner = self.or_expr(depth + 1)?;
-                if self.peek() != Some(&Tok::RParen) {
-                    return Err(bad(at, "unbalanced (: no ) closes it"));
+                if self.peek() == Some(&Tok::RParen) {
+                    self.pos += 1;
+                } else {
+                    self.r.report(at, "unbalanced (: no ) closes it")?;
                 }
-                self.pos += 1;
-                Ok(inner)
+                Ok((!matches!(inner, Node::And(ref v) if v.is_empty())).then_some(inner))
             }
-            Tok::Word(w) => Ok(Node::Term {
+            Tok::Word(w) => Ok(Some(Node::Term {
                 field: TextField::Any,
                 text: w,
-            }),
-            Tok::Quoted(q, slop) => phrase(at, TextField::Any, q, slop),
+            })),
+            Tok::Quoted(q, slop) => self.phrase(at, TextField::Any, q, slop),
             Tok::Near(n) => self.near(at, TextField::Any, n),
             Tok::Field(name) => self.field(at, &name),
-            Tok::RParen => Err(bad(at, "unbalanced ): no ( before it")),
-            Tok::Range(_) => Err(bad(
-                at,
-                "a [range] needs a field, e.g. published:[2020-01-01 TO 2020-12-31]",
-            )),
-            Tok::Or | Tok::And | Tok::Not | Tok::Minus => Err(bad(at, "expected a term")),
+            Tok::RParen => {
+                self.r.report(at, "unbalanced ): no ( before it")?;
+                Ok(None)
+            }
+            Tok::Range(text) => {
+                self.r.report(
+                    at,
+                    "a [range] needs a field, e.g. published:[2020-01-01 TO 2020-12-31]",
+                )?;
+                Ok(Self::words(&text))
+            }
+            Tok::Or | Tok::And | Tok::Not | Tok::Minus => {
+                self.r.report(at, "expected a term")?;
+                Ok(None)
+            }
         }
     }
 
-    fn near(&mut self, at: usize, field: TextField, distance: u32) -> Result<Node> {
+    fn near(&mut self, at: usize, field: TextField, distance: u32) -> Result<Option<Node>> {
         if self.peek() != Some(&Tok::LParen) {
-            return Err(bad(
+            self.r.report(
                 at,
                 "NEAR/n needs its terms in parentheses, e.g. NEAR/5(北京 新规)",
-            ));
+            )?;
+            return Ok(Some(Node::Term {
+                field,
+                text: format!("NEAR/{distance}"),
+            }));
         }
         self.pos += 1;
         let mut parts = Vec::new();
@@ -466,26 +772,64 @@ impl Parser {
                     break;
                 }
                 Some((p, _)) => {
-                    return Err(bad(
-                        p,
-                        "inside NEAR/n(…) only words or quoted strings may stand",
-                    ))
+                    self.r
+                        .report(p, "inside NEAR/n(…) only words or quoted strings may stand")?;
+                    self.pos += 1;
                 }
-                None => return Err(bad(at, "unbalanced (: NEAR/n( is never closed")),
+                None => {
+                    self.r.report(at, "unbalanced (: NEAR/n( is never closed")?;
+                    break;
+                }
             }
         }
+        parts.retain(|p| p.chars().any(char::is_alphanumeric));
         if parts.len() < 2 {
-            return Err(bad(at, "NEAR/n needs at least two terms"));
+            self.r.report(at, "NEAR/n needs at least two terms")?;
+            return Ok(Self::words(&parts.join(" ")));
         }
-        check_proximity_terms(at, &parts.join(" "))?;
-        Ok(Node::Near {
+        if let Err(e) = check_proximity_terms(&parts.join(" ")) {
+            self.r.report(at, e)?;
+            return Ok(Self::words(&parts.join(" ")));
+        }
+        Ok(Some(Node::Near {
             field,
             parts,
             distance,
-        })
+        }))
     }
 
-    fn field(&mut self, at: usize, name: &str) -> Result<Node> {
+    fn phrase(
+        &mut self,
+        at: usize,
+        field: TextField,
+        text: String,
+        slop: Option<u32>,
+    ) -> Result<Option<Node>> {
+        if !text.chars().any(char::is_alphanumeric) {
+            self.r.report(
+                at,
+                "a quoted string needs at least one letter, digit or character",
+            )?;
+            return Ok(None);
+        }
+        if slop.is_some_and(|n| n > 0) {
+            if let Err(e) = check_proximity_terms(&text) {
+                self.r.report(at, e)?;
+                return Ok(Some(Node::Phrase {
+                    field,
+                    text,
+                    slop: 0,
+                }));
+            }
+        }
+        Ok(Some(Node::Phrase {
+            field,
+            text,
+            slop: slop.unwrap_or(0),
+        }))
+    }
+
+    fn field(&mut self, at: usize, name: &str) -> Result<Option<Node>> {
         let value = self.toks.get(self.pos).cloned();
         let text_field = match name {
             "title" => Some(TextField::Title),
@@ -493,30 +837,60 @@ impl Parser {
             _ => None,
         };
         if let Some(field) = text_field {
-            self.pos += 1;
             return match value {
-                Some((_, Tok::Word(w))) => Ok(Node::Term { field, text: w }),
-                Some((p, Tok::Quoted(q, slop))) => phrase(p, field, q, slop),
-                Some((p, Tok::Near(n))) => self.near(p, field, n),
-                _ => Err(bad(
-                    at,
-                    format!("{name}: needs a word or a \"quoted string\" after it"),
-                )),
+                Some((_, Tok::Word(w))) => {
+                    self.pos += 1;
+                    Ok(Some(Node::Term { field, text: w }))
+                }
+                Some((p, Tok::Quoted(q, slop))) => {
+                    self.pos += 1;
+                    self.phrase(p, field, q, slop)
+                }
+                Some((p, Tok::Near(n))) => {
+                    self.pos += 1;
+                    self.near(p, field, n)
+                }
+                _ => {
+                    self.r.report(
+                        at,
+                        format!("{name}: needs a word or a \"quoted string\" after it"),
+                    )?;
+                    Ok(None)
+                }
             };
         }
         if name == "published" || name == "date" {
-            self.pos += 1;
-            return match value {
-                Some((p, Tok::Range(r))) => date_range(p, &r),
-                Some((p, Tok::Word(w))) => {
-                    let d = date_bound(p, &w, false)?;
-                    let to = date_bound(p, &w, true)?;
-                    Ok(Node::Published { from: d, to })
+            let parsed = match &value {
+                Some((p, Tok::Range(r))) => Some(date_range(*p, r)),
+                Some((p, Tok::Word(w))) => Some(date_bound(*p, w, false).and_then(|from| {
+                    Ok(Node::Published {
+                        from,
+                        to: date_bound(*p, w, true)?,
+                    })
+                })),
+                _ => None,
+            };
+            return match parsed {
+                Some(Ok(node)) => {
+                    self.pos += 1;
+                    Ok(Some(node))
                 }
-                _ => Err(bad(
-                    at,
-                    "published: needs a date or a range, e.g. published:[2020-01-01 TO 2020-12-31]",
-                )),
+                Some(Err(e)) => {
+                    self.pos += 1;
+                    if !self.r.lenient {
+                        return Err(e);
+                    }
+                    self.r
+                        .report(at, "published: needs a date or a range of dates")?;
+                    Ok(None)
+                }
+                None => {
+                    self.r.report(
+                        at,
+                        "published: needs a date or a range, e.g. published:[2020-01-01 TO 2020-12-31]",
+                    )?;
+                    Ok(None)
+                }
             };
         }
         let field = match name {
@@ -525,31 +899,18 @@ impl Parser {
             "section" => KeywordField::Section,
             _ => KeywordField::Keywords,
         };
-        self.pos += 1;
         match value {
             Some((_, Tok::Word(w))) | Some((_, Tok::Quoted(w, None))) => {
-                Ok(Node::Keyword { field, value: w })
+                self.pos += 1;
+                Ok(Some(Node::Keyword { field, value: w }))
             }
-            _ => Err(bad(at, format!("{name}: needs a value after it"))),
+            _ => {
+                self.r
+                    .report(at, format!("{name}: needs a value after it"))?;
+                Ok(None)
+            }
         }
     }
-}
-
-fn phrase(at: usize, field: TextField, text: String, slop: Option<u32>) -> Result<Node> {
-    if !text.chars().any(char::is_alphanumeric) {
-        return Err(bad(
-            at,
-            "a quoted string needs at least one letter, digit or character",
-        ));
-    }
-    if slop.is_some_and(|n| n > 0) {
-        check_proximity_terms(at, &text)?;
-    }
-    Ok(Node::Phrase {
-        field,
-        text,
-        slop: slop.unwrap_or(0),
-    })
 }
 
 /// Most terms (bigrams or lone characters) a proximity search may hold. tantivy's sloppy
@@ -557,15 +918,13 @@ fn phrase(at: usize, field: TextField, text: String, slop: Option<u32>) -> Resul
 /// 1.9 GB and 4 s on the 76k corpus, and kept going after the request's time budget.
 pub const MAX_PROXIMITY_TERMS: usize = 8;
 
-fn check_proximity_terms(at: usize, text: &str) -> Result<()> {
-    let n = super::compile::exact_terms(text).len();
+/// What is wrong with a proximity over `text`, if anything.
+fn check_proximity_terms(text: &str) -> std::result::Result<(), String> {
+    let n = super::compile::proximity_terms(text).len();
     if n > MAX_PROXIMITY_TERMS {
-        return Err(bad(
-            at,
-            format!(
-                "a proximity search takes at most {MAX_PROXIMITY_TERMS} terms (two characters \
-                 make one); this one has {n}"
-            ),
+        return Err(format!(
+            "a proximity search takes at most {MAX_PROXIMITY_TERMS} terms (two characters \
+             make one); this one has {n}"
         ));
     }
     Ok(())
@@ -753,8 +1112,11 @@ mod tests {
         }
         let deep = format!("{}a{}", "(".repeat(40), ")".repeat(40));
         assert!(matches!(parse(&deep), Err(Error::BadQuery(m)) if m.contains("nested")));
-        let negations = format!("{}a", "-".repeat(1_000_000));
+        let negations = format!("{}a", "-".repeat(20));
         assert!(matches!(parse(&negations), Err(Error::BadQuery(m)) if m.contains("in a row")));
+        let huge = format!("{}a", "-".repeat(1_000_000));
+        assert!(matches!(parse(&huge), Err(Error::BadQuery(m)) if m.contains("bytes")));
+        assert!(read(&huge, Syntax::Lenient).is_ok());
         let nots = format!("a {}b", "NOT ".repeat(17));
         assert!(matches!(parse(&nots), Err(Error::BadQuery(m)) if m.contains("in a row")));
         assert!(parse(&format!("a {}b", "NOT ".repeat(16))).is_ok());

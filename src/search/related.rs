@@ -43,10 +43,10 @@ impl Engine {
     /// Up to `limit` related articles; `days` keeps those published within that many days
     /// of the article (when it has a date).
     pub fn related(&self, id: &str, days: Option<u32>, limit: usize) -> Result<Related> {
-        if limit == 0 || limit > super::MAX_LIMIT {
+        if limit == 0 || limit > super::MAX_API_LIMIT {
             return Err(Error::BadRequest(format!(
                 "limit must be 1..={}",
-                super::MAX_LIMIT
+                super::MAX_API_LIMIT
             )));
         }
         let searcher = self.searcher();
@@ -118,7 +118,8 @@ impl Engine {
         let words: Vec<String> = keywords.iter().map(|(w, _)| w.clone()).collect();
         let mut hits = Vec::new();
         for e in &matches.top {
-            let hit = self.hit(&searcher, e, &words, true)?;
+            let copies = self.copies(&searcher, e, &query)?;
+            let hit = self.hit(&searcher, e, &words, copies)?;
             let other = self.article_at(&searcher, e.address)?;
             let other_text = normalize(&format!("{}\n{}", other.title, other.body));
             let reason = words

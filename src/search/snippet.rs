@@ -2,7 +2,7 @@
 //! terms, matches marked. Matching is done on normalized text, so 臺灣 highlights 台湾,
 //! and offsets map back to the text as stored.
 
-use crate::analyze::normalize::{normalize, Normalized};
+use crate::analyze::normalize::{normalize, normalize_char};
 
 pub const WINDOW_CHARS: usize = 80;
 const LEAD_CHARS: usize = 20;
@@ -10,23 +10,42 @@ const LEAD_CHARS: usize = 20;
 /// Text pieces, each marked as a match or not.
 pub type Fragments = Vec<(String, bool)>;
 
-/// Match ranges (byte offsets into `text`) of any of `terms`, merged and sorted.
-pub fn match_ranges(text: &str, terms: &[String]) -> Vec<(usize, usize)> {
-    let norm = Normalized::new(text);
-    let mut ranges = Vec::new();
-    for term in terms {
-        // Whitespace in a query string matches none or some, as in the exact view.
-        let t: String = normalize(term)
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        if t.is_empty() {
-            continue;
-        }
-        for (i, m) in norm.text.match_indices(&t) {
-            ranges.push((norm.original_offset(i), norm.original_offset(i + m.len())));
+/// Where `needle` occurs in `text` as the exact view finds it: after normalization, with
+/// whitespace ignored on both sides (Ctrl-F over the normalized text). Byte ranges of
+/// `text`, from the first matched character to the end of the last.
+pub fn find_exact(text: &str, needle: &str) -> Vec<(usize, usize)> {
+    let needle: Vec<char> = normalize(needle)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if needle.is_empty() {
+        return Vec::new();
+    }
+    // The text's characters without whitespace, each with its byte range in `text`.
+    let kept: Vec<(char, usize, usize)> = text
+        .char_indices()
+        .map(|(i, c)| (normalize_char(c), i, i + c.len_utf8()))
+        .filter(|(c, _, _)| !c.is_whitespace())
+        .collect();
+    let mut out = Vec::new();
+    if kept.len() < needle.len() {
+        return out;
+    }
+    for start in 0..=kept.len() - needle.len() {
+        if kept[start..start + needle.len()]
+            .iter()
+            .zip(&needle)
+            .all(|((c, _, _), n)| c == n)
+        {
+            out.push((kept[start].1, kept[start + needle.len() - 1].2));
         }
     }
+    out
+}
+
+/// Match ranges (byte offsets into `text`) of any of `terms`, merged and sorted.
+pub fn match_ranges(text: &str, terms: &[String]) -> Vec<(usize, usize)> {
+    let mut ranges: Vec<(usize, usize)> = terms.iter().flat_map(|t| find_exact(text, t)).collect();
     ranges.sort();
     let mut merged: Vec<(usize, usize)> = Vec::new();
     for (s, e) in ranges {
@@ -149,6 +168,23 @@ mod tests {
         let plain = to_plain(&f);
         assert!(plain.contains("援疆干部支持新疆教育"), "{plain}");
         assert!(plain.chars().count() <= WINDOW_CHARS + 2);
+    }
+
+    #[test]
+    fn exact_matches_ignore_whitespace_and_keep_punctuation() {
+        let text = "北京 新规\n明日起，iPhone4上市";
+        let found = |n: &str| -> Vec<&str> {
+            find_exact(text, n)
+                .into_iter()
+                .map(|(a, b)| &text[a..b])
+                .collect()
+        };
+        assert_eq!(found("北京新规"), vec!["北京 新规"]);
+        assert_eq!(found("规明日"), vec!["规\n明日"]);
+        assert_eq!(found("iphone"), vec!["iPhone"]);
+        assert_eq!(found("起,i"), vec!["起，i"]);
+        assert!(found("起。i").is_empty());
+        assert!(found(" ").is_empty());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Trends: matching articles per calendar bucket (day, ISO week, month, year) in Beijing
-//! time, several queries side by side, optionally with the count of all articles per bucket.
+//! time, several queries side by side, optionally with the count of all articles per
+//! bucket and each query's share of it.
 
 use std::collections::BTreeMap;
 
@@ -7,14 +8,17 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::query::{AllQuery, Query};
+use tantivy::query::Query;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
-use super::Engine;
+use super::request::{Deadline, Filters, Syntax};
+use super::{finished, with_deadline, Engine};
 use crate::error::{Error, Result};
 use crate::index::schema::PUBLISHED;
 
 pub const MAX_SERIES: usize = 8;
+/// Most buckets a trend may hold (100 years of weeks would be 5,218).
+pub const MAX_BUCKETS: usize = 100_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -63,17 +67,50 @@ impl Interval {
     }
 }
 
+/// What a trend is asked: one series per query, within the filters.
+#[derive(Debug, Clone)]
+pub struct TrendRequest {
+    pub queries: Vec<String>,
+    pub syntax: Syntax,
+    pub interval: Interval,
+    /// Also count all articles per bucket (within the filters), and each query's share.
+    pub normalize: bool,
+    pub filters: Filters,
+    pub deadline: Option<Deadline>,
+}
+
+impl TrendRequest {
+    pub fn new(queries: Vec<String>) -> Self {
+        TrendRequest {
+            queries,
+            syntax: Syntax::Lenient,
+            interval: Interval::Month,
+            normalize: false,
+            filters: Filters::default(),
+            deadline: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Bucket {
     pub start: String,
     pub count: u64,
+    /// All articles in the bucket (with `normalize`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
+    /// `count / total` (with `normalize`; 0 for an empty bucket).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub share: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Series {
     pub query: String,
+    /// The query as it was read.
+    pub interpreted_as: String,
+    /// Matching articles in all buckets together.
+    pub total: u64,
     pub buckets: Vec<Bucket>,
 }
 
@@ -143,76 +180,104 @@ impl SegmentCollector for SegmentDayCounts {
 }
 
 impl Engine {
-    fn day_counts(&self, query: &dyn Query) -> Result<BTreeMap<NaiveDate, u64>> {
-        Ok(self.searcher().search(query, &DayCounts)?)
+    fn day_counts(
+        &self,
+        query: &dyn Query,
+        deadline: &Option<Deadline>,
+    ) -> Result<BTreeMap<NaiveDate, u64>> {
+        let query = with_deadline(query.box_clone(), deadline);
+        let counts = self.searcher().search(&*query, &DayCounts)?;
+        finished(deadline)?;
+        Ok(counts)
     }
 
-    /// Article counts per bucket for each query; buckets run from the first to the last
-    /// non-empty one across all series (empty buckets in between are listed with 0).
-    pub fn trend(
-        &self,
-        queries: &[String],
-        interval: Interval,
-        with_totals: bool,
-        from: Option<NaiveDate>,
-        to: Option<NaiveDate>,
-    ) -> Result<Trend> {
-        if queries.is_empty() || queries.len() > MAX_SERIES {
+    /// Article counts per bucket for each query. With `from` or `to`, buckets run from
+    /// the bucket of `from` to that of `to`, empty ones included; an open end stops at
+    /// the first or last non-empty bucket of any series. Undated articles are in no bucket.
+    pub fn trend(&self, req: &TrendRequest) -> Result<Trend> {
+        if req.queries.is_empty() || req.queries.len() > MAX_SERIES {
             return Err(Error::BadRequest(format!("give 1 to {MAX_SERIES} queries")));
         }
+        let interval = req.interval;
         let mut per_query = Vec::new();
-        for q in queries {
-            let (query, _) = self.compile(q, from, to, None)?;
+        let mut read = Vec::new();
+        for q in &req.queries {
+            let (query, parsed) = self.compile_as(q, req.syntax, &req.filters)?;
             let mut buckets: BTreeMap<NaiveDate, u64> = BTreeMap::new();
-            for (day, n) in self.day_counts(&*query)? {
+            for (day, n) in self.day_counts(&*query, &req.deadline)? {
                 *buckets.entry(interval.bucket(day)).or_default() += n;
             }
             per_query.push(buckets);
+            read.push(parsed.interpreted_as());
         }
-        let totals = if with_totals {
+        let totals = if req.normalize {
+            let (all, _) = self.compile_as("*", Syntax::Lenient, &req.filters)?;
             let mut t: BTreeMap<NaiveDate, u64> = BTreeMap::new();
-            for (day, n) in self.day_counts(&AllQuery)? {
+            for (day, n) in self.day_counts(&*all, &req.deadline)? {
                 *t.entry(interval.bucket(day)).or_default() += n;
             }
             Some(t)
         } else {
             None
         };
-        let first = per_query
-            .iter()
-            .filter_map(|b| b.keys().next())
-            .min()
-            .copied();
-        let last = per_query
-            .iter()
-            .filter_map(|b| b.keys().next_back())
-            .max()
-            .copied();
+        let first = req.filters.from.map(|d| interval.bucket(d)).or_else(|| {
+            per_query
+                .iter()
+                .filter_map(|b| b.keys().next())
+                .min()
+                .copied()
+        });
+        let last = req.filters.to.map(|d| interval.bucket(d)).or_else(|| {
+            per_query
+                .iter()
+                .filter_map(|b| b.keys().next_back())
+                .max()
+                .copied()
+        });
         let mut starts = Vec::new();
         if let (Some(mut d), Some(last)) = (first, last) {
-            while d <= last && starts.len() < 100_000 {
+            while d <= last {
+                if starts.len() == MAX_BUCKETS {
+                    return Err(Error::BadRequest(format!(
+                        "more than {MAX_BUCKETS} buckets; narrow the dates or use a longer interval"
+                    )));
+                }
                 starts.push(d);
-                d = interval.next(d);
+                let next = interval.next(d);
+                if next <= d {
+                    break;
+                }
+                d = next;
             }
         }
-        let series = queries
+        let series = req
+            .queries
             .iter()
             .zip(per_query)
-            .map(|(q, counts)| Series {
+            .zip(read)
+            .map(|((q, counts), interpreted_as)| Series {
                 query: q.clone(),
+                interpreted_as,
+                total: counts.values().sum(),
                 buckets: starts
                     .iter()
-                    .map(|s| Bucket {
-                        start: s.to_string(),
-                        count: counts.get(s).copied().unwrap_or(0),
-                        total: totals.as_ref().map(|t| t.get(s).copied().unwrap_or(0)),
+                    .map(|s| {
+                        let count = counts.get(s).copied().unwrap_or(0);
+                        let total = totals.as_ref().map(|t| t.get(s).copied().unwrap_or(0));
+                        Bucket {
+                            start: s.to_string(),
+                            count,
+                            total,
+                            share: total
+                                .map(|t| if t == 0 { 0.0 } else { count as f64 / t as f64 }),
+                        }
                     })
                     .collect(),
             })
             .collect();
         Ok(Trend {
             interval,
-            normalized: with_totals,
+            normalized: req.normalize,
             series,
         })
     }

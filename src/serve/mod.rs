@@ -1,13 +1,26 @@
 //! The HTTP API and search page (`zhnews serve`): read-only over an index, reloading on
-//! each commit. Routes are built by [`routes`] so they can be tested without a socket.
+//! each commit. Routes are built by [`routes`] so they can be tested without a socket;
+//! [`serve`] runs them over HTTP/1.1 with limits on every connection.
+//!
+//! - `routes.rs`: the route table, methods, token, CORS, caching headers, size limits.
+//! - `handlers.rs`: one function per route.
+//! - `params.rs`: query strings to the library's requests.
+//! - `lanes.rs`: how many requests run at once, cheap and expensive ones apart.
+//! - `errors.rs`: every error as JSON with the status its fault decides.
+//! - `conn.rs`: a connection that is closed once it makes no progress.
 
 mod cache;
+mod conn;
+mod errors;
+mod handlers;
+mod lanes;
 mod openapi;
+mod params;
 mod routes;
 
 pub use cache::{CacheStats, ResponseCache};
 pub use openapi::openapi;
-pub use routes::{routes, ServeOptions};
+pub use routes::{routes, ServeOptions, MAX_HEADER_BYTES, MAX_URI_BYTES};
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -20,6 +33,14 @@ use hyper_util::service::TowerToHyperService;
 
 use crate::error::{Error, Result};
 use crate::search::Engine;
+
+/// How long a connection may go without reading or writing a byte: a client that sends
+/// its headers slowly, holds an idle keep-alive connection, or stops reading an export is
+/// cut off instead of holding a socket and a thread.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections open at once; more wait in the listen queue.
+pub const MAX_CONNECTIONS: usize = 1024;
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 /// Serves until `shutdown` completes. Returns the bound address through `on_bound` (port 0
 /// picks a free port).
@@ -39,8 +60,16 @@ pub async fn serve(
     on_bound(bound);
     let service = warp::service(routes(engine, options));
     let graceful = GracefulShutdown::new();
+    let connections = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
+        let slot = tokio::select! {
+            s = connections.clone().acquire_owned() => match s {
+                Ok(s) => s,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(pair) => pair,
@@ -56,21 +85,25 @@ pub async fn serve(
         let service = TowerToHyperService::new(service.clone());
         let watcher = graceful.watcher();
         tokio::spawn(async move {
-            // hyper's header timer starts at the first byte: a client that connects and
-            // sends nothing gets the same limit here.
-            let mut first = [0u8; 1];
-            match tokio::time::timeout(HEADER_READ_TIMEOUT, stream.peek(&mut first)).await {
-                Ok(Ok(n)) if n > 0 => {}
-                _ => return,
+            let _slot = slot;
+            // A request line hyper would refuse with an empty body gets our JSON error.
+            match conn::check_request_line(&stream, IDLE_TIMEOUT).await {
+                conn::Line::Ok => {}
+                conn::Line::Closed => return,
+                conn::Line::Bad(reply) => {
+                    conn::write_and_close(stream, &reply).await;
+                    return;
+                }
             }
-            let mut builder = auto::Builder::new(TokioExecutor::new());
-            // A client that sends its headers slowly, or holds an idle keep-alive
-            // connection, is cut off instead of holding a socket forever (slowloris).
+            let io = conn::Idle::new(stream, IDLE_TIMEOUT);
+            let builder = auto::Builder::new(TokioExecutor::new());
+            // HTTP/1.1 only: its idle and header limits hold for every connection.
+            let mut builder = builder.http1_only();
             builder
                 .http1()
                 .timer(TokioTimer::new())
-                .header_read_timeout(HEADER_READ_TIMEOUT);
-            let conn = builder.serve_connection(TokioIo::new(stream), service);
+                .header_read_timeout(IDLE_TIMEOUT);
+            let conn = builder.serve_connection(TokioIo::new(io), service);
             if let Err(e) = watcher.watch(conn).await {
                 tracing::debug!(%peer, error = %e, "connection ended with an error");
             }
@@ -83,8 +116,3 @@ pub async fn serve(
     }
     Ok(())
 }
-
-/// How long a client may take to send a request's headers, and how long an idle
-/// keep-alive connection stays open.
-pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);

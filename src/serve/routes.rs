@@ -1,30 +1,47 @@
-//! Routes, parameters, errors. Searches run on the blocking pool under a time budget.
+//! The route table and what every response shares: methods (GET and HEAD, OPTIONS for
+//! CORS preflight, 405 with `Allow` otherwise), the optional bearer token, CORS for named
+//! origins only, `Cache-Control` and `ETag` on what can be cached, and size limits on the
+//! request line and headers, answered as JSON like every other error.
 
-use std::collections::HashMap;
 use std::convert::Infallible;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use bytes::Bytes;
-use serde::Serialize;
-use warp::http::{header, StatusCode};
-use warp::reply::{self, Reply, Response};
-use warp::{Filter, Rejection};
+use warp::filters::path::FullPath;
+use warp::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use warp::reply::Response;
+use warp::Filter;
 
 use super::cache::ResponseCache;
-use crate::error::Error;
-use crate::search::export::{parse_fields, ExportFormat};
-use crate::search::trend::Interval;
-use crate::search::{Engine, SearchRequest, Sort, MAX_LIMIT};
+use super::errors::error_reply;
+use super::handlers::{json_bytes, not_found, Context};
+use super::lanes::Lanes;
+use crate::search::Engine;
 
 const PAGE: &str = include_str!("page.html");
-const CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'";
+const APP: &str = include_str!("app.js");
+/// The page's script is a file of its own, so no inline script is ever allowed.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'";
+/// Longest request target (path and query) accepted.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+/// Most header bytes accepted.
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+const ALLOW: &str = "GET, HEAD, OPTIONS";
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
-    /// Per-request budget; a search running longer ends with 503.
+    /// Per-request budget, counted from when the request arrives; past it, 503.
     pub time_budget: Duration,
     /// Memory for finished search responses (0 turns the cache off).
     pub cache_bytes: u64,
+    /// Requests that run at once (default: the cores); more wait in a bounded queue.
+    pub workers: usize,
+    /// Exports streaming at once.
+    pub exports: usize,
+    /// Origins whose pages may read the API (CORS); none by default.
+    pub cors: Vec<String>,
+    /// When set, every route wants `Authorization: Bearer TOKEN` (or `access_token=TOKEN`).
+    pub token: Option<String>,
 }
 
 impl Default for ServeOptions {
@@ -32,242 +49,11 @@ impl Default for ServeOptions {
         ServeOptions {
             time_budget: Duration::from_secs(2),
             cache_bytes: 64 << 20,
+            workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            exports: 2,
+            cors: Vec::new(),
+            token: None,
         }
-    }
-}
-
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    error: ErrorDetail<'a>,
-}
-
-#[derive(Serialize)]
-struct ErrorDetail<'a> {
-    code: &'a str,
-    message: String,
-}
-
-fn error_reply(status: StatusCode, code: &str, message: String) -> Response {
-    reply::with_status(
-        reply::json(&ErrorBody {
-            error: ErrorDetail { code, message },
-        }),
-        status,
-    )
-    .into_response()
-}
-
-fn from_error(e: Error) -> Response {
-    match &e {
-        Error::BadQuery(_) => error_reply(StatusCode::BAD_REQUEST, "bad_query", e.to_string()),
-        Error::BadRequest(_) | Error::BadInput { .. } => {
-            error_reply(StatusCode::BAD_REQUEST, "bad_request", e.to_string())
-        }
-        Error::NotFound(_) => error_reply(StatusCode::NOT_FOUND, "not_found", e.to_string()),
-        Error::Timeout(_) => error_reply(StatusCode::SERVICE_UNAVAILABLE, "timeout", e.to_string()),
-        _ => {
-            // Ours: log the detail, tell the client only that it failed.
-            tracing::error!(error = %e, "request failed");
-            error_reply(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "internal error".into(),
-            )
-        }
-    }
-}
-
-fn json<T: Serialize>(v: &T) -> Response {
-    reply::json(v).into_response()
-}
-
-/// A JSON body serialized earlier (a cached or just-computed search response).
-fn json_bytes(body: Bytes) -> Response {
-    let mut r = Response::new(body.into());
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static("application/json"),
-    );
-    r
-}
-
-/// Query string to a map, refusing invalid UTF-8 in percent-encoding.
-fn parse_query(raw: &str) -> Result<HashMap<String, Vec<String>>, Error> {
-    let mut out: HashMap<String, Vec<String>> = HashMap::new();
-    for pair in raw.split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let decode = |s: &str| {
-            urlencoding::decode(&s.replace('+', " "))
-                .map(|c| c.into_owned())
-                .map_err(|_| Error::BadRequest(format!("parameter {k:?} is not valid UTF-8")))
-        };
-        out.entry(decode(k)?).or_default().push(decode(v)?);
-    }
-    Ok(out)
-}
-
-fn first<'a>(m: &'a HashMap<String, Vec<String>>, k: &str) -> Option<&'a str> {
-    m.get(k)
-        .and_then(|v| v.first())
-        .map(String::as_str)
-        .filter(|s| !s.is_empty())
-}
-
-fn required_q(m: &HashMap<String, Vec<String>>) -> Result<&str, Error> {
-    first(m, "q").ok_or_else(|| Error::BadQuery("parameter q is required".into()))
-}
-
-fn date(m: &HashMap<String, Vec<String>>, k: &str) -> Result<Option<chrono::NaiveDate>, Error> {
-    first(m, k)
-        .map(|v| {
-            v.parse()
-                .map_err(|_| Error::BadRequest(format!("{k} {v:?} is not a date (YYYY-MM-DD)")))
-        })
-        .transpose()
-}
-
-fn number(m: &HashMap<String, Vec<String>>, k: &str, default: usize) -> Result<usize, Error> {
-    match first(m, k) {
-        None => Ok(default),
-        Some(v) => v
-            .parse()
-            .map_err(|_| Error::BadRequest(format!("{k} {v:?} is not a number"))),
-    }
-}
-
-fn raw_q(raw: &str) -> String {
-    parse_query(raw)
-        .ok()
-        .and_then(|m| first(&m, "q").map(str::to_string))
-        .unwrap_or_default()
-}
-
-/// Writes into a bounded channel, so an export of any size holds a few chunks at most.
-struct ChannelWriter {
-    tx: tokio::sync::mpsc::Sender<Result<Vec<u8>, std::io::Error>>,
-    buf: Vec<u8>,
-}
-
-impl std::io::Write for ChannelWriter {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        self.buf.extend_from_slice(data);
-        if self.buf.len() >= 64 * 1024 {
-            self.flush()?;
-        }
-        Ok(data.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        if self.buf.is_empty() {
-            return Ok(());
-        }
-        let chunk = std::mem::take(&mut self.buf);
-        self.tx
-            .blocking_send(Ok(chunk))
-            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "client went away"))
-    }
-}
-
-fn export_stream(engine: Engine, q: String, format: ExportFormat, fields: Vec<String>) -> Response {
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
-    tokio::task::spawn_blocking(move || {
-        let mut w = ChannelWriter {
-            tx: tx.clone(),
-            buf: Vec::new(),
-        };
-        // A failure, even a panic, must end the stream with an error: a cleanly ended
-        // stream would read as a complete (empty or short) export.
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            engine.export(&q, format, &fields, &mut w)
-        }));
-        let failure = match result {
-            Ok(Ok(_)) => None,
-            Ok(Err(e)) => Some(e.to_string()),
-            Err(_) => Some("internal error".to_string()),
-        };
-        if let Some(reason) = failure {
-            tracing::warn!(error = %reason, "export ended early");
-            let _ = tx.blocking_send(Err(std::io::Error::other(reason)));
-        }
-    });
-    let stream = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
-    let mut r = reply::stream(stream).into_response();
-    let (ctype, ext) = match format {
-        ExportFormat::Csv => ("text/csv; charset=utf-8", "csv"),
-        ExportFormat::Jsonl => ("application/x-ndjson; charset=utf-8", "jsonl"),
-    };
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static(ctype),
-    );
-    if let Ok(v) =
-        header::HeaderValue::from_str(&format!("attachment; filename=\"zhnews-export.{ext}\""))
-    {
-        r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
-    }
-    r
-}
-
-fn search_request(m: &HashMap<String, Vec<String>>) -> Result<SearchRequest, Error> {
-    let q = required_q(m)?;
-    let mut req = SearchRequest::new(q);
-    if let Some(l) = first(m, "limit") {
-        req.limit = l
-            .parse()
-            .map_err(|_| Error::BadRequest(format!("limit {l:?} is not a number")))?;
-        if req.limit == 0 || req.limit > MAX_LIMIT {
-            return Err(Error::BadRequest(format!("limit must be 1..={MAX_LIMIT}")));
-        }
-    }
-    req.cursor = first(m, "cursor").map(str::to_string);
-    let date = |k: &str| -> Result<Option<chrono::NaiveDate>, Error> {
-        first(m, k)
-            .map(|v| {
-                v.parse()
-                    .map_err(|_| Error::BadRequest(format!("{k} {v:?} is not a date (YYYY-MM-DD)")))
-            })
-            .transpose()
-    };
-    req.from = date("from")?;
-    req.to = date("to")?;
-    req.source = first(m, "source").map(str::to_string);
-    req.sort = match first(m, "sort") {
-        None | Some("relevance") => Sort::Relevance,
-        Some("date") => Sort::Date,
-        Some(o) => {
-            return Err(Error::BadRequest(format!(
-                "sort {o:?} is not relevance or date"
-            )))
-        }
-    };
-    req.facets = matches!(first(m, "facets"), Some("true" | "1"));
-    req.partial = matches!(first(m, "partial"), Some("true" | "1"));
-    req.collapse = !matches!(first(m, "collapse"), Some("false" | "0"));
-    req.exact_total = !matches!(first(m, "exact_total"), Some("false" | "0"));
-    Ok(req)
-}
-
-/// Runs blocking work on the blocking pool, with the time budget.
-async fn blocking<T: Send + 'static>(
-    budget: Duration,
-    f: impl FnOnce() -> Result<T, Error> + Send + 'static,
-) -> Result<T, Error> {
-    let task = tokio::task::spawn_blocking(f);
-    match tokio::time::timeout(budget, task).await {
-        Ok(Ok(r)) => r,
-        Ok(Err(e)) => Err(Error::Internal(format!("worker failed: {e}"))),
-        Err(_) => Err(Error::Timeout(budget.as_millis() as u64)),
-    }
-}
-
-/// Runs `f` under the budget and answers with its JSON or its error.
-async fn respond<T: Serialize + Send + 'static>(
-    budget: Duration,
-    f: impl FnOnce() -> Result<T, Error> + Send + 'static,
-) -> Response {
-    match blocking(budget, f).await {
-        Ok(v) => json(&v),
-        Err(e) => from_error(e),
     }
 }
 
@@ -278,255 +64,237 @@ fn raw_query() -> impl Filter<Extract = (String,), Error = Infallible> + Clone {
 pub fn routes(
     engine: Engine,
     options: ServeOptions,
-) -> impl Filter<Extract = (impl Reply,), Error = Infallible> + Clone {
-    let with = {
-        let engine = engine.clone();
-        warp::any().map(move || engine.clone())
+) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone {
+    let ctx = Context {
+        engine,
+        budget: options.time_budget,
+        lanes: Arc::new(Lanes::new(options.workers, options.exports)),
+        cache: Arc::new(ResponseCache::new(options.cache_bytes)),
     };
-    let budget = options.time_budget;
-    let cache = std::sync::Arc::new(ResponseCache::new(options.cache_bytes));
-
-    let page = warp::path::end().and(warp::get()).map(|| {
-        let mut r = reply::html(PAGE).into_response();
-        r.headers_mut().insert(
-            header::CONTENT_SECURITY_POLICY,
-            header::HeaderValue::from_static(CSP),
-        );
-        r
-    });
-
-    let search = warp::path!("api" / "search")
-        .and(warp::get())
+    let options = Arc::new(options);
+    warp::any()
+        .and(warp::method())
+        .and(warp::path::full())
         .and(raw_query())
-        .and(with.clone())
-        .then({
-            let cache = cache.clone();
-            move |raw: String, engine: Engine| {
-                let cache = cache.clone();
+        .and(warp::header::headers_cloned())
+        .then(
+            move |method: Method, path: FullPath, raw: String, headers: HeaderMap| {
+                let ctx = ctx.clone();
+                let options = options.clone();
                 async move {
-                    // Keyed by the generation the reader holds now: after a commit is
-                    // picked up, no earlier response can be served.
-                    let generation = engine.searcher().generation().generation_id();
-                    if let Some(body) = cache.get(generation, &raw) {
-                        return json_bytes(body);
-                    }
-                    let mut req = match parse_query(&raw).and_then(|m| search_request(&m)) {
-                        Ok(r) => r,
-                        Err(e) => return from_error(e),
-                    };
-                    // The scan itself stops at the budget, so a timed-out request frees
-                    // its thread.
-                    req.budget = Some(budget);
-                    let run = move || {
-                        let resp = engine.search(&req)?;
-                        serde_json::to_vec(&resp)
-                            .map_err(|e| Error::Internal(format!("serialize: {e}")))
-                    };
-                    match blocking(budget, run).await {
-                        Ok(body) => {
-                            let body = Bytes::from(body);
-                            cache.insert(generation, &raw, body.clone());
-                            json_bytes(body)
-                        }
-                        Err(e) => from_error(e),
-                    }
+                    let arrived = Instant::now();
+                    let target = format!("{}?{raw}", path.as_str());
+                    let r = dispatch(
+                        &ctx,
+                        &options,
+                        &method,
+                        path.as_str(),
+                        raw,
+                        &headers,
+                        arrived,
+                    )
+                    .await;
+                    let path = target;
+                    let r = finish(r, &ctx, &options, &method, &path, &headers);
+                    tracing::info!(method = %method, path = %path, status = r.status().as_u16(),
+                        ms = arrived.elapsed().as_millis() as u64, "request");
+                    r
                 }
-            }
-        });
-
-    let article = warp::path!("api" / "articles" / String)
-        .and(warp::get())
-        .and(with.clone())
-        .then(move |id: String, engine: Engine| async move {
-            let id = match urlencoding::decode(&id) {
-                Ok(i) => i.into_owned(),
-                Err(_) => return from_error(Error::BadRequest("id is not valid UTF-8".into())),
-            };
-            match blocking(budget, move || engine.article(&id)).await {
-                Ok(a) => json(&crate::extract::ExtractOutputWithId::from(&a)),
-                Err(e) => from_error(e),
-            }
-        });
-
-    let stats = warp::path!("api" / "stats")
-        .and(warp::get())
-        .and(with.clone())
-        .then(move |engine: Engine| async move { respond(budget, move || engine.stats()).await });
-
-    let health = warp::path!("healthz")
-        .and(warp::get())
-        .and(with.clone())
-        .then(move |engine: Engine| {
-            let cache = cache.clone();
-            async move {
-                match blocking(budget, move || engine.stats()).await {
-                    Ok(s) => json(&serde_json::json!({
-                        "status": "ok", "documents": s.documents, "last_commit": s.last_commit,
-                        "cache": cache.stats(),
-                    })),
-                    Err(e) => from_error(e),
-                }
-            }
-        });
-
-    let related = warp::path!("api" / "articles" / String / "related")
-        .and(warp::get())
-        .and(raw_query())
-        .and(with.clone())
-        .then(move |id: String, raw: String, engine: Engine| async move {
-            let params = parse_query(&raw).and_then(|m| {
-                let id = urlencoding::decode(&id)
-                    .map_err(|_| Error::BadRequest("id is not valid UTF-8".into()))?
-                    .into_owned();
-                let days = first(&m, "days")
-                    .map(|d| {
-                        d.parse::<u32>()
-                            .map_err(|_| Error::BadRequest(format!("days {d:?} is not a number")))
-                    })
-                    .transpose()?;
-                let limit = number(&m, "limit", 10)?;
-                Ok((id, days, limit))
-            });
-            let (id, days, limit) = match params {
-                Ok(p) => p,
-                Err(e) => return from_error(e),
-            };
-            respond(budget, move || engine.related(&id, days, limit)).await
-        });
-
-    let trend = warp::path!("api" / "trend")
-        .and(warp::get())
-        .and(raw_query())
-        .and(with.clone())
-        .then(move |raw: String, engine: Engine| async move {
-            let params = parse_query(&raw).and_then(|m| {
-                let queries: Vec<String> = m
-                    .get("q")
-                    .cloned()
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter(|q| !q.is_empty())
-                    .collect();
-                if queries.is_empty() {
-                    return Err(Error::BadQuery(
-                        "parameter q is required (repeat it for several series)".into(),
-                    ));
-                }
-                let interval: Interval = first(&m, "interval").unwrap_or("month").parse()?;
-                let normalize = matches!(first(&m, "normalize"), Some("true" | "1"));
-                let from = date(&m, "from")?;
-                let to = date(&m, "to")?;
-                Ok((queries, interval, normalize, from, to))
-            });
-            let (queries, interval, normalize, from, to) = match params {
-                Ok(p) => p,
-                Err(e) => return from_error(e),
-            };
-            respond(budget, move || {
-                engine.trend(&queries, interval, normalize, from, to)
-            })
-            .await
-        });
-
-    let kwic = warp::path!("api" / "kwic")
-        .and(warp::get())
-        .and(raw_query())
-        .and(with.clone())
-        .then(move |raw: String, engine: Engine| async move {
-            let params = parse_query(&raw).and_then(|m| {
-                let q = required_q(&m)?.to_string();
-                Ok((
-                    q,
-                    number(&m, "width", 20)?,
-                    number(&m, "limit", 100)?.min(1000),
-                ))
-            });
-            let (q, width, limit) = match params {
-                Ok(p) => p,
-                Err(e) => return from_error(e),
-            };
-            match blocking(budget, move || engine.kwic(&q, width, limit)).await {
-                Ok(lines) => json(&serde_json::json!({"query": raw_q(&raw), "lines": lines})),
-                Err(e) => from_error(e),
-            }
-        });
-
-    let export = warp::path!("api" / "export")
-        .and(warp::get())
-        .and(raw_query())
-        .and(with.clone())
-        .then(move |raw: String, engine: Engine| async move {
-            let params = parse_query(&raw).and_then(|m| {
-                let q = required_q(&m)?.to_string();
-                let format: ExportFormat = first(&m, "format").unwrap_or("csv").parse()?;
-                let fields = parse_fields(first(&m, "fields"))?;
-                // Parse now so a bad query is a 400, not a broken stream.
-                engine.compile(&q, None, None, None)?;
-                Ok((q, format, fields))
-            });
-            let (q, format, fields) = match params {
-                Ok(p) => p,
-                Err(e) => return from_error(e),
-            };
-            export_stream(engine, q, format, fields)
-        });
-
-    let spec = warp::path!("api" / "openapi.json")
-        .and(warp::get())
-        .map(|| json(&super::openapi()));
-
-    page.or(search)
-        .unify()
-        .or(article)
-        .unify()
-        .or(related)
-        .unify()
-        .or(trend)
-        .unify()
-        .or(kwic)
-        .unify()
-        .or(export)
-        .unify()
-        .or(stats)
-        .unify()
-        .or(health)
-        .unify()
-        .or(spec)
-        .unify()
-        .recover(handle_rejection)
-        .unify()
-        .map(|mut r: Response| {
-            let h = r.headers_mut();
-            h.insert("x-content-type-options", header::HeaderValue::from_static("nosniff"));
-            // Read-only GETs: simple CORS, no preflight needed.
-            h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, header::HeaderValue::from_static("*"));
-            r
-        })
-        .with(warp::log::custom(|info| {
-            tracing::info!(method = %info.method(), path = info.path(), status = info.status().as_u16(), ms = info.elapsed().as_millis() as u64, "request");
-        }))
+            },
+        )
 }
 
-async fn handle_rejection(r: Rejection) -> Result<Response, Infallible> {
-    Ok(if r.is_not_found() {
-        error_reply(StatusCode::NOT_FOUND, "not_found", "no such route".into())
-    } else if r.find::<warp::reject::MethodNotAllowed>().is_some() {
-        error_reply(
+/// The request's bearer token, from the header or the `access_token` parameter.
+fn token_given(headers: &HeaderMap, raw: &str) -> Option<String> {
+    if let Some(v) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
+        return v.strip_prefix("Bearer ").map(|t| t.trim().to_string());
+    }
+    raw.split('&')
+        .find_map(|p| p.strip_prefix("access_token="))
+        .and_then(|t| urlencoding::decode(t).ok().map(|t| t.into_owned()))
+}
+
+/// Compares without stopping at the first difference, so the time taken says nothing of
+/// how much of the token was right.
+fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+async fn dispatch(
+    ctx: &Context,
+    options: &ServeOptions,
+    method: &Method,
+    path: &str,
+    raw: String,
+    headers: &HeaderMap,
+    arrived: Instant,
+) -> Response {
+    if path.len() + raw.len() > MAX_URI_BYTES {
+        return error_reply(
+            StatusCode::URI_TOO_LONG,
+            "uri_too_long",
+            format!("the request path and query are over {MAX_URI_BYTES} bytes"),
+        );
+    }
+    let header_bytes: usize = headers
+        .iter()
+        .map(|(k, v)| k.as_str().len() + v.len() + 4)
+        .sum();
+    if header_bytes > MAX_HEADER_BYTES {
+        return error_reply(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "headers_too_large",
+            format!("the request headers are over {MAX_HEADER_BYTES} bytes"),
+        );
+    }
+    if method == Method::OPTIONS {
+        let mut r = Response::new(Default::default());
+        *r.status_mut() = StatusCode::NO_CONTENT;
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static(ALLOW));
+        return r;
+    }
+    if method != Method::GET && method != Method::HEAD {
+        let mut r = error_reply(
             StatusCode::METHOD_NOT_ALLOWED,
             "method_not_allowed",
-            "only GET is served".into(),
-        )
-    } else if r.find::<warp::reject::PayloadTooLarge>().is_some() {
-        error_reply(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
-            "request too large".into(),
-        )
-    } else {
-        error_reply(
-            StatusCode::BAD_REQUEST,
-            "bad_request",
-            "malformed request".into(),
-        )
-    })
+            format!("{method} is not served here; the API is read-only ({ALLOW})"),
+        );
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static(ALLOW));
+        return r;
+    }
+    if let Some(want) = &options.token {
+        if !token_given(headers, &raw).is_some_and(|t| same_secret(&t, want)) {
+            let mut r = error_reply(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "this server wants a bearer token (Authorization: Bearer …)",
+            );
+            r.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            return r;
+        }
+    }
+    let ctx = ctx.clone();
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match segments.as_slice() {
+        [""] => page(PAGE, "text/html; charset=utf-8"),
+        ["app.js"] => page(APP, "text/javascript; charset=utf-8"),
+        ["api", "search"] => ctx.search(raw, arrived).await,
+        ["api", "articles", id] => ctx.article(id.to_string(), arrived).await,
+        ["api", "articles", id, "related"] => ctx.related(id.to_string(), raw, arrived).await,
+        ["api", "trend"] => ctx.trend(raw, arrived).await,
+        ["api", "kwic"] => ctx.kwic(raw, arrived).await,
+        ["api", "export"] => ctx.export(raw).await,
+        ["api", "stats"] => ctx.stats(arrived).await,
+        ["healthz"] => ctx.health(arrived).await,
+        ["api", "openapi.json"] => json_bytes(bytes::Bytes::from(
+            serde_json::to_vec(&super::openapi()).unwrap_or_default(),
+        )),
+        _ => not_found(),
+    }
+}
+
+fn page(body: &'static str, content_type: &'static str) -> Response {
+    let mut r = Response::new(body.into());
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    r
+}
+
+/// Headers every response gets, and a 304 where the client already holds this answer.
+/// `target` is the request's path and query.
+fn finish(
+    mut r: Response,
+    ctx: &Context,
+    options: &ServeOptions,
+    method: &Method,
+    target: &str,
+    headers: &HeaderMap,
+) -> Response {
+    let streamed = r.headers().contains_key(header::CONTENT_DISPOSITION);
+    if r.status() == StatusCode::OK && !streamed && method == Method::GET {
+        let path = target.split('?').next().unwrap_or_default();
+        let static_file = matches!(path, "/" | "/app.js");
+        // An answer depends on the request and on what the index held when it was made.
+        let version = if static_file {
+            env!("CARGO_PKG_VERSION").to_string()
+        } else {
+            ctx.engine
+                .searcher()
+                .generation()
+                .generation_id()
+                .to_string()
+        };
+        let tag = format!(
+            "\"{:016x}\"",
+            crate::index::schema::hash64(format!("{version}\u{0}{target}").as_bytes())
+        );
+        let cache_control = if static_file {
+            "public, max-age=300"
+        } else {
+            "no-cache"
+        };
+        let h = r.headers_mut();
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(cache_control),
+        );
+        if let Ok(v) = HeaderValue::from_str(&tag) {
+            let fresh = headers
+                .get(header::IF_NONE_MATCH)
+                .is_some_and(|given| given == v);
+            h.insert(header::ETAG, v);
+            if fresh {
+                *r.status_mut() = StatusCode::NOT_MODIFIED;
+                *r.body_mut() = Default::default();
+            }
+        }
+    } else if !streamed {
+        r.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    let h = r.headers_mut();
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    // Pages on other sites may read the API only when their origin is named.
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        if options
+            .cors
+            .iter()
+            .any(|o| o.as_bytes() == origin.as_bytes())
+        {
+            h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
+            h.insert(header::VARY, HeaderValue::from_static("Origin"));
+            if method == Method::OPTIONS {
+                h.insert(
+                    header::ACCESS_CONTROL_ALLOW_METHODS,
+                    HeaderValue::from_static(ALLOW),
+                );
+                h.insert(
+                    header::ACCESS_CONTROL_ALLOW_HEADERS,
+                    HeaderValue::from_static("authorization, content-type"),
+                );
+                h.insert(
+                    header::ACCESS_CONTROL_MAX_AGE,
+                    HeaderValue::from_static("600"),
+                );
+            }
+        }
+    }
+    r
 }

@@ -104,9 +104,11 @@ pub fn corpus_engine() -> (tempfile::TempDir, Engine, IndexSummary) {
     (dir, engine, summary)
 }
 
+/// Every-word matches of `q` (no partial top-up), up to 100.
 pub fn search(engine: &Engine, q: &str) -> SearchResponse {
     let mut req = SearchRequest::new(q);
     req.limit = 100;
+    req.partial = false;
     engine.search(&req).unwrap_or_else(|e| panic!("{q}: {e}"))
 }
 

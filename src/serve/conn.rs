@@ -1,0 +1,162 @@
+//! One client connection: closed once it goes [`super::IDLE_TIMEOUT`] without reading or
+//! writing a byte, and a first request line that HTTP would refuse answered with our JSON
+//! error rather than an empty 400.
+
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::net::TcpStream;
+use tokio::time::{Instant, Sleep};
+
+/// A stream that fails with `TimedOut` when neither side has moved for `limit`.
+pub struct Idle<S> {
+    inner: S,
+    limit: Duration,
+    timer: Pin<Box<Sleep>>,
+}
+
+impl<S> Idle<S> {
+    pub fn new(inner: S, limit: Duration) -> Self {
+        Idle {
+            inner,
+            limit,
+            timer: Box::pin(tokio::time::sleep(limit)),
+        }
+    }
+
+    fn moved(&mut self) {
+        self.timer.as_mut().reset(Instant::now() + self.limit);
+    }
+
+    /// Pending work: an error once the timer has run out.
+    fn stalled<T>(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<T>> {
+        match self.timer.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "connection idle for too long",
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for Idle<S> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        match Pin::new(&mut this.inner).poll_read(cx, buf) {
+            Poll::Ready(r) => {
+                if buf.filled().len() > before {
+                    this.moved();
+                }
+                Poll::Ready(r)
+            }
+            Poll::Pending => this.stalled(cx),
+        }
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Idle<S> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.inner).poll_write(cx, data) {
+            Poll::Ready(Ok(n)) => {
+                if n > 0 {
+                    this.moved();
+                }
+                Poll::Ready(Ok(n))
+            }
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            Poll::Pending => this.stalled(cx),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.inner).poll_flush(cx) {
+            Poll::Pending => this.stalled(cx),
+            ready => ready,
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}
+
+/// What the first request line says about a connection.
+pub enum Line {
+    Ok,
+    /// The client closed or sent nothing in time.
+    Closed,
+    /// A refusal to send before closing.
+    Bad(Vec<u8>),
+}
+
+/// Waits for the first request line and checks its target holds only the characters a
+/// URL may: raw bytes outside printable ASCII get a JSON 400.
+pub async fn check_request_line(stream: &TcpStream, limit: Duration) -> Line {
+    let mut buf = [0u8; 2048];
+    let deadline = Instant::now() + limit;
+    loop {
+        let peeked = tokio::time::timeout_at(deadline, stream.peek(&mut buf)).await;
+        let n = match peeked {
+            Ok(Ok(n)) if n > 0 => n,
+            _ => return Line::Closed,
+        };
+        let line_end = buf[..n].iter().position(|&b| b == b'\n');
+        let line = &buf[..line_end.unwrap_or(n)];
+        // The target is what lies between the first and the last space of the line.
+        let bad = match (
+            line.iter().position(|&b| b == b' '),
+            line.iter().rposition(|&b| b == b' '),
+        ) {
+            (Some(a), Some(b)) if b > a => {
+                line[a + 1..b].iter().any(|&c| !(0x21..0x7f).contains(&c))
+            }
+            _ => false,
+        };
+        if bad {
+            return Line::Bad(json_error(
+                400,
+                "Bad Request",
+                "bad_request",
+                "the request line holds bytes a URL may not (percent-encode them)",
+            ));
+        }
+        if line_end.is_some() || n == buf.len() {
+            return Line::Ok;
+        }
+        // Only part of the line so far: wait for more.
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+fn json_error(status: u16, reason: &str, code: &str, message: &str) -> Vec<u8> {
+    let body = serde_json::json!({"error": {"code": code, "message": message}}).to_string();
+    format!(
+        "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+pub async fn write_and_close(mut stream: TcpStream, reply: &[u8]) {
+    let _ = tokio::time::timeout(Duration::from_secs(2), async {
+        let _ = stream.write_all(reply).await;
+        let _ = stream.shutdown().await;
+    })
+    .await;
+}
