@@ -9,24 +9,33 @@ use base64::Engine as _;
 use super::collect::{Sort, SortKey};
 use crate::error::{Error, Result};
 
-pub fn encode(key: &SortKey, sort: Sort, binding: u64) -> String {
+/// Where a page ended: the sort key of its last hit, and whether that hit was among the
+/// hits the second ranking phase reordered (whose keys are its scores, not BM25's).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Position {
+    pub key: SortKey,
+    pub reranked: bool,
+}
+
+pub fn encode(at: &Position, sort: Sort, binding: u64) -> String {
     let raw = format!(
         "{}:{:016x}:{:016x}:{binding:016x}",
-        tag(sort),
-        key.key.to_bits(),
-        key.id
+        tag(sort, at.reranked),
+        at.key.key.to_bits(),
+        at.key.id
     );
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
 }
 
-fn tag(sort: Sort) -> &'static str {
-    match sort {
-        Sort::Relevance => "r",
-        Sort::Date => "d",
+fn tag(sort: Sort, reranked: bool) -> &'static str {
+    match (sort, reranked) {
+        (Sort::Relevance, false) => "r",
+        (Sort::Relevance, true) => "w",
+        (Sort::Date, _) => "d",
     }
 }
 
-pub fn decode(cursor: &str, sort: Sort, binding: u64) -> Result<SortKey> {
+pub fn decode(cursor: &str, sort: Sort, binding: u64) -> Result<Position> {
     let bad = || Error::BadRequest(format!("cursor {cursor:?} is not one this server gave out"));
     let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(cursor.as_bytes())
@@ -41,7 +50,8 @@ pub fn decode(cursor: &str, sort: Sort, binding: u64) -> Result<SortKey> {
             .ok_or_else(bad)
     };
     let (key, id, bound) = (hex()?, hex()?, hex()?);
-    if tag_given != tag(sort) {
+    let reranked = tag_given == "w";
+    if tag_given != tag(sort, reranked) {
         return Err(Error::BadRequest(
             "cursor belongs to another sort order; start again from the first page".into(),
         ));
@@ -53,9 +63,12 @@ pub fn decode(cursor: &str, sort: Sort, binding: u64) -> Result<SortKey> {
                 .into(),
         ));
     }
-    Ok(SortKey {
-        key: f64::from_bits(key),
-        id,
+    Ok(Position {
+        key: SortKey {
+            key: f64::from_bits(key),
+            id,
+        },
+        reranked,
     })
 }
 
@@ -65,7 +78,10 @@ mod tests {
 
     #[test]
     fn round_trip_and_rejects() {
-        let k = SortKey { key: 3.25, id: 42 };
+        let k = Position {
+            key: SortKey { key: 3.25, id: 42 },
+            reranked: true,
+        };
         let c = encode(&k, Sort::Relevance, 7);
         assert_eq!(decode(&c, Sort::Relevance, 7).ok(), Some(k));
         assert!(decode(&c, Sort::Date, 7).is_err());

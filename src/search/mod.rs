@@ -16,6 +16,7 @@ mod prefix;
 pub mod query;
 pub mod related;
 pub mod request;
+mod rerank;
 pub mod snippet;
 mod stats;
 pub mod trend;
@@ -291,23 +292,73 @@ impl Engine {
         };
         let query = self.filtered(self.compiler(&searcher).compile(node), &req.filters)?;
         let deadline = req.deadline.clone();
+        let mut texts = Vec::new();
+        node.positive_text(&mut texts);
+        // Relevance pages with text: the best `WINDOW` by BM25 are reordered by the second
+        // phase, and pages after one of them recompute it; a page after a hit beyond the
+        // window goes on in BM25 order.
+        let rerank = sort == Sort::Relevance && !texts.is_empty();
+        let in_window = rerank && after.is_none_or(|a| a.reranked);
+        let wanted = req.limit + req.offset;
         let collector = MatchCollector {
             sort,
-            after,
-            limit: req.limit + req.offset,
+            after: after.filter(|a| !a.reranked).map(|a| a.key),
+            limit: if in_window {
+                rerank::WINDOW + wanted
+            } else {
+                wanted
+            },
             collapse: req.collapse,
             facets: req.facets,
         };
-        let matches = searcher.search(&*with_deadline(query.box_clone(), &deadline), &collector)?;
+        let mut matches =
+            searcher.search(&*with_deadline(query.box_clone(), &deadline), &collector)?;
         finished(&deadline)?;
+        let grams = rerank::query_grams(&texts);
+        let mut start = 0;
+        if in_window {
+            rerank::rerank(
+                &searcher,
+                &self.open.fields,
+                &grams,
+                &mut matches.top,
+                rerank::WINDOW,
+            )?;
+            if let Some(a) = after {
+                let window = rerank::WINDOW.min(matches.top.len());
+                start = matches.top[..window]
+                    .iter()
+                    .position(|e| e.sort == a.key)
+                    .map(|i| i + 1)
+                    .ok_or_else(|| {
+                        Error::BadRequest(
+                            "cursor no longer matches the results; start again from the first page"
+                                .into(),
+                        )
+                    })?;
+            }
+        }
         let mut terms = Vec::new();
         node.highlight_terms(&mut terms);
-        let page: Vec<&Entry> = matches.top.iter().skip(req.offset).collect();
+        let page: Vec<(usize, &Entry)> = matches
+            .top
+            .iter()
+            .enumerate()
+            .skip(start + req.offset)
+            .take(req.limit)
+            .collect();
         let next_cursor = if page.len() == req.limit {
-            page.last().map(|e| cursor::encode(&e.sort, sort, binding))
+            page.last().map(|(i, e)| {
+                let at = cursor::Position {
+                    key: e.sort,
+                    reranked: in_window && *i < rerank::WINDOW,
+                };
+                cursor::encode(&at, sort, binding)
+            })
         } else {
             None
         };
+        let page: Vec<&Entry> = page.into_iter().map(|(_, e)| e).collect();
         let mut hits = Vec::with_capacity(page.len());
         for e in &page {
             hits.push(self.hit_for(&searcher, e, &terms, req, Some(&*query))?);
@@ -320,9 +371,14 @@ impl Engine {
             && req.offset == 0
             && hits.len() < req.limit
         {
-            let wanted = req.limit - hits.len();
-            let partial =
-                self.partial_matches(&searcher, req, node, &matches.top, wanted, &deadline)?;
+            let partial = self.partial_matches(
+                &searcher,
+                req,
+                node,
+                &matches.top,
+                req.limit - hits.len(),
+                &deadline,
+            )?;
             finished(&deadline)?;
             for e in &partial {
                 let mut hit = self.hit_for(&searcher, e, &terms, req, None)?;
@@ -386,8 +442,9 @@ impl Engine {
             Box::new(BooleanQuery::new(clauses))
         };
         let query = with_deadline(self.filtered(relaxed, &req.filters)?, deadline);
-        // Copies of one story take several places; ask for enough to fill the page.
-        let limit = shown.len() + 2 * wanted + 8;
+        // Copies of one story take several places, and the second phase reorders: ask for
+        // enough to fill the page.
+        let limit = shown.len() + 3 * wanted + 10;
         let top = searcher.search(&*query, &TopDocs::with_limit(limit).order_by_score())?;
         let mut seen: std::collections::HashSet<u64> = shown.iter().map(|e| e.group).collect();
         let mut candidates = Vec::with_capacity(top.len());
@@ -411,6 +468,14 @@ impl Engine {
         }
         // Equal scores in id order, as everywhere else, before choosing one per group.
         candidates.sort_by(|a, b| a.sort.order(&b.sort));
+        let n = candidates.len();
+        rerank::rerank(
+            searcher,
+            &self.open.fields,
+            &rerank::query_grams(&texts),
+            &mut candidates,
+            n,
+        )?;
         let mut out = Vec::with_capacity(wanted);
         for e in candidates {
             if out.len() == wanted {
