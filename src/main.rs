@@ -22,7 +22,7 @@ fn main() -> ExitCode {
         .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .init();
-    let args = cli::Cli::parse();
+    let args = cli::Cli::parse_from(cli::query_words_last(std::env::args_os().collect()));
     match cli::run(args) {
         Ok(code) => code,
         Err(e) if cli::is_broken_pipe(&e) => ExitCode::SUCCESS,

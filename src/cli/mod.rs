@@ -143,6 +143,62 @@ enum Command {
     Extract(show::ExtractArgs),
 }
 
+/// The command line with every query word put after `--`, so a word that starts with
+/// `-` (an exclusion: `zhnews search 扶贫 -教育`) is never taken for an option. Options,
+/// and the values of options that take one, stay where clap expects them.
+pub fn query_words_last(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    use clap::CommandFactory;
+    let cmd = Cli::command();
+    let Some(sub) = args.get(1).and_then(|a| a.to_str()) else {
+        return args;
+    };
+    let Some(sc) = cmd.find_subcommand(sub) else {
+        return args;
+    };
+    let takes_value = |long: &str| {
+        sc.get_arguments()
+            .find(|a| a.get_long() == Some(long))
+            .map(|a| a.get_action().takes_values())
+    };
+    let mut options = Vec::new();
+    let mut words = Vec::new();
+    let mut rest = args[2..].iter();
+    while let Some(a) = rest.next() {
+        let text = a.to_string_lossy();
+        if text == "--" {
+            words.extend(rest.by_ref().cloned());
+            break;
+        }
+        if let Some(long) = text.strip_prefix("--") {
+            let name = long.split('=').next().unwrap_or_default();
+            match takes_value(name) {
+                Some(true) if !long.contains('=') => {
+                    options.push(a.clone());
+                    if let Some(v) = rest.next() {
+                        options.push(v.clone());
+                    }
+                }
+                // Unknown options stay options, so clap names them in its error.
+                _ => options.push(a.clone()),
+            }
+        } else if text.len() == 2
+            && text.starts_with('-')
+            && text.as_bytes()[1].is_ascii_alphabetic()
+        {
+            options.push(a.clone());
+        } else {
+            words.push(a.clone());
+        }
+    }
+    let mut out: Vec<std::ffi::OsString> = args[..2].to_vec();
+    out.extend(options);
+    if !words.is_empty() {
+        out.push("--".into());
+        out.extend(words);
+    }
+    out
+}
+
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Index(a) => index::run(a),

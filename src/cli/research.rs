@@ -77,7 +77,7 @@ enum TrendFormat {
 
 #[derive(Args)]
 pub struct TrendArgs {
-    #[arg(required = true, allow_hyphen_values = true, num_args = 1..)]
+    #[arg(required = true, num_args = 1..)]
     queries: Vec<String>,
     #[command(flatten)]
     index: IndexArg,
@@ -169,7 +169,7 @@ fn write_table(out: &mut impl Write, t: &Trend, sep: &str, csv: bool) -> Result<
 
 #[derive(Args)]
 pub struct KwicArgs {
-    #[arg(required = true, allow_hyphen_values = true, num_args = 1..)]
+    #[arg(required = true, num_args = 1..)]
     query: Vec<String>,
     #[command(flatten)]
     index: IndexArg,
@@ -244,7 +244,7 @@ enum FormatArg {
 
 #[derive(Args)]
 pub struct ExportArgs {
-    #[arg(required = true, allow_hyphen_values = true, num_args = 1..)]
+    #[arg(required = true, num_args = 1..)]
     query: Vec<String>,
     #[command(flatten)]
     index: IndexArg,

@@ -15,7 +15,7 @@ use super::{FilterArgs, IndexArg, SortArg};
 pub struct SearchArgs {
     /// The query; words after the first may start with - (exclusions). A query that
     /// starts with - goes after --: zhnews search -- -招生 教育
-    #[arg(required = true, allow_hyphen_values = true, num_args = 1..)]
+    #[arg(required = true, num_args = 1..)]
     query: Vec<String>,
     #[command(flatten)]
     index: IndexArg,

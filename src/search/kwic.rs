@@ -114,7 +114,7 @@ impl Lines {
         field: KwicField,
         article: (&str, &Option<String>),
     ) -> bool {
-        for (start, end) in snippet::match_ranges(text, terms) {
+        for (start, end) in snippet::occurrences(text, terms) {
             if self.lines.len() == self.limit {
                 return true;
             }

@@ -43,7 +43,33 @@ pub fn find_exact(text: &str, needle: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// Match ranges (byte offsets into `text`) of any of `terms`, merged and sorted.
+/// The occurrences of any of `terms` in `text`, as keyword-in-context lists them: each
+/// term's occurrences left to right without overlap (as "find next" steps through them),
+/// then those of different terms that overlap merged. Byte ranges, sorted.
+pub fn occurrences(text: &str, terms: &[String]) -> Vec<(usize, usize)> {
+    let mut ranges = Vec::new();
+    for t in terms {
+        let mut end = 0;
+        for (a, b) in find_exact(text, t) {
+            if a >= end {
+                ranges.push((a, b));
+                end = b;
+            }
+        }
+    }
+    ranges.sort();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (s, e) in ranges {
+        match merged.last_mut() {
+            Some(last) if s < last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    merged
+}
+
+/// Match ranges (byte offsets into `text`) of any of `terms`, merged where they overlap or
+/// touch (for highlighting) and sorted.
 pub fn match_ranges(text: &str, terms: &[String]) -> Vec<(usize, usize)> {
     let mut ranges: Vec<(usize, usize)> = terms.iter().flat_map(|t| find_exact(text, t)).collect();
     ranges.sort();

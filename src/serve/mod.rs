@@ -34,6 +34,12 @@ use hyper_util::service::TowerToHyperService;
 use crate::error::{Error, Result};
 use crate::search::Engine;
 
+/// The search request the API makes of a query string (`q=…&limit=…`), as `/api/search`
+/// would run it.
+pub fn request_of(raw: &str) -> Result<crate::search::SearchRequest> {
+    params::Params::parse(raw)?.search()
+}
+
 /// How long a connection may go without reading or writing a byte: a client that sends
 /// its headers slowly, holds an idle keep-alive connection, or stops reading an export is
 /// cut off instead of holding a socket and a thread.
