@@ -139,11 +139,9 @@ fn collapsed_pages_keep_the_filters_and_add_up() {
     req.filters.to = chrono::NaiveDate::from_ymd_opt(2021, 1, 15);
     let (from, to) = ("2021-01-04", "2021-01-16");
     let mut seen = Vec::new();
-    let mut total = 0;
     let mut hits = 0;
-    loop {
+    let total = loop {
         let r = e.search(&req).expect("search");
-        total = r.total;
         hits += r.hits.len() as u64;
         for h in &r.hits {
             let mut dates = vec![h.published.clone().unwrap_or_default()];
@@ -163,10 +161,10 @@ fn collapsed_pages_keep_the_filters_and_add_up() {
             Some(c) => req.cursor = Some(c),
             None => {
                 assert_eq!(Some(hits), r.groups, "every story reached by paging");
-                break;
+                break r.total;
             }
         }
-    }
+    };
     let unique: HashSet<&String> = seen.iter().collect();
     assert_eq!(unique.len(), seen.len(), "an article came twice");
     assert_eq!(seen.len() as u64, total, "the pages hold what total counts");
@@ -274,7 +272,7 @@ fn the_later_record_wins_whatever_the_threads() {
         let s = Indexer::new(open, options)
             .expect("writer")
             .run(
-                &[input.clone()],
+                std::slice::from_ref(&input),
                 std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
                 &mut |_| {},
             )
