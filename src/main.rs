@@ -728,11 +728,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let mut ok = 0usize;
             let mut write_err = None;
             ingest::read_paths(&paths, &mut |item: Result<Item, zhnews::Error>| match item
-                .and_then(|i| extract::extract(&i))
+                .and_then(|i| extract::extract(&i).map(|a| (i, a)))
             {
-                Ok(a) => {
+                Ok((i, a)) => {
                     ok += 1;
-                    let line = serde_json::to_string(&ExtractOutput::from(&a)).unwrap_or_default();
+                    let record = ExtractOutput::with_origin(&a, i.origin());
+                    let line = serde_json::to_string(&record).unwrap_or_default();
                     if let Err(e) = writeln!(out, "{line}") {
                         write_err = Some(e);
                     }

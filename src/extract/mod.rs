@@ -73,6 +73,12 @@ pub fn extract_page(page: &RawPage) -> Result<Article> {
 /// The JSON Lines output of `zhnews extract`.
 #[derive(Debug, Serialize)]
 pub struct ExtractOutput<'a> {
+    /// Where the input came from (`path`, `path:line`, `path#record`), so a reader can find
+    /// the page again; absent where the caller has no input to name (the HTTP API).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<&'a str>,
+    /// The page's address: `<link rel=canonical>`, else og:url, else the URL the crawl (WARC,
+    /// JSON Lines) fetched it from.
     pub url: Option<&'a str>,
     pub title: &'a str,
     pub published: Option<String>,
@@ -87,6 +93,7 @@ pub struct ExtractOutput<'a> {
 impl<'a> From<&'a Article> for ExtractOutput<'a> {
     fn from(a: &'a Article) -> Self {
         ExtractOutput {
+            origin: None,
             url: a.url.as_deref(),
             title: &a.title,
             published: a.published.map(|t| t.to_rfc3339()),
@@ -96,6 +103,16 @@ impl<'a> From<&'a Article> for ExtractOutput<'a> {
             section: a.section.as_deref(),
             keywords: &a.keywords,
             body: &a.body,
+        }
+    }
+}
+
+impl<'a> ExtractOutput<'a> {
+    /// The output for an article read from the input named `origin`.
+    pub fn with_origin(a: &'a Article, origin: &'a str) -> Self {
+        ExtractOutput {
+            origin: Some(origin),
+            ..ExtractOutput::from(a)
         }
     }
 }
