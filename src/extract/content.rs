@@ -68,6 +68,17 @@ fn is_comment_box(flat: &Flat, i: usize) -> bool {
     COMMENTS.is_match(&flat.class_and_id(i))
 }
 
+/// True when lowercased class and id words name a comment thread.
+pub fn is_comment_name(names: &str) -> bool {
+    COMMENTS.is_match(names)
+}
+
+/// True when lowercased class and id words name a box of other things (share bars, related
+/// stories, menus, footers).
+pub fn is_boilerplate_name(names: &str) -> bool {
+    BOILERPLATE.is_match(names)
+}
+
 /// The index of the element holding the article text.
 pub fn find_main(flat: &Flat) -> Option<usize> {
     let mut best: Option<(f64, usize)> = None;
@@ -223,6 +234,11 @@ mod tests {
             link_chars: 0,
             chars: text.chars().filter(|c| !c.is_whitespace()).count(),
             node: 0,
+            block: 0,
+            punct: text
+                .chars()
+                .filter(|c| crate::extract::dom::is_punct(*c))
+                .count(),
         }
     }
 

@@ -1,6 +1,8 @@
 //! HTML to [`Article`]: charset, main content, title, publish time, byline, section and
 //! keywords. The only stage that touches HTML.
 
+mod block_model;
+pub mod blocks;
 mod byline;
 mod charset;
 mod content;
@@ -15,6 +17,7 @@ use regex::Regex;
 use scraper::Html;
 use serde::Serialize;
 
+pub use blocks::BlockModel;
 pub use byline::Byline;
 pub use charset::decode;
 
@@ -180,6 +183,86 @@ fn section_from(lines: &[dom::Line], head: &meta::HeadInfo) -> Option<String> {
 
 /// Extracts from decoded HTML. The error is the reason, without the origin.
 pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Article, String> {
+    extract_html_with(html, url, &block_model::MODEL)
+}
+
+/// The model that scores lines as story text or not, as shipped.
+pub fn block_model() -> &'static BlockModel {
+    &block_model::MODEL
+}
+
+/// The lines of visible text in and around a page's article container, with their block
+/// features, for training and checking the block model (`examples/extract_blocks.rs`).
+pub fn block_features(html: &str) -> Vec<(String, [f32; blocks::N_FEATURES])> {
+    let doc = Html::parse_document(html);
+    let head = meta::read(&doc);
+    let flat = dom::Flat::new(&doc);
+    let Some(main) = content::find_main(&flat) else {
+        return Vec::new();
+    };
+    let all_lines = flat.lines(0..flat.nodes.len(), &|_| false);
+    let title = title::choose(&head, &all_lines, main);
+    let layout = layout(&flat, &all_lines, main, &title);
+    let (x, _) = blocks::features(&flat, &all_lines, &layout);
+    let in_main = in_container(&flat, &all_lines, main);
+    let window = blocks::window(&in_main);
+    all_lines
+        .into_iter()
+        .map(|l| l.text)
+        .zip(x)
+        .enumerate()
+        .filter(|(i, _)| window.contains(i))
+        .map(|(_, row)| row)
+        .collect()
+}
+
+/// For each line, whether it is in the container `main` and not in a box of other things
+/// inside it (share bars, related stories, comments).
+fn in_container(flat: &dom::Flat, lines: &[dom::Line], main: usize) -> Vec<bool> {
+    let end = main + flat.nodes[main].size;
+    let mut boxed_until = 0usize;
+    let mut boxed = vec![false; end.saturating_sub(main)];
+    for i in main + 1..end {
+        // Only blocks: a `<span class="hljs-comment">` in a code listing is no box.
+        if i >= boxed_until && flat.is_block(i) && content::is_boilerplate_box(flat, i) {
+            boxed_until = i + flat.nodes[i].size;
+        }
+        boxed[i - main] = i < boxed_until;
+    }
+    lines
+        .iter()
+        .map(|l| (main..end).contains(&l.node) && !boxed[l.node - main])
+        .collect()
+}
+
+/// The main container and the headline's line.
+fn layout<'t>(
+    flat: &dom::Flat,
+    all_lines: &[dom::Line],
+    main: usize,
+    title: &'t str,
+) -> blocks::Layout<'t> {
+    let main_end = main + flat.nodes[main].size;
+    let first_body_line = all_lines
+        .iter()
+        .position(|l| l.node >= main)
+        .unwrap_or(all_lines.len());
+    let title_line = all_lines[..first_body_line].iter().rposition(|l| {
+        !title.is_empty() && l.chars >= 4 && (l.text.contains(title) || title.contains(&l.text))
+    });
+    blocks::Layout {
+        main: main..main_end,
+        title_line,
+        title,
+    }
+}
+
+/// [`extract_html`] with another block model (to check a model trained without some pages).
+pub fn extract_html_with(
+    html: &str,
+    url: Option<&str>,
+    model: &BlockModel,
+) -> std::result::Result<Article, String> {
     let doc = Html::parse_document(html);
     let head = meta::read(&doc);
     let flat = dom::Flat::new(&doc);
@@ -195,9 +278,24 @@ pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Articl
         .iter()
         .position(|l| l.node >= main)
         .unwrap_or(all_lines.len());
-    let title_line = all_lines[..first_body_line].iter().rposition(|l| {
-        !title.is_empty() && l.chars >= 4 && (l.text.contains(&title) || title.contains(&l.text))
-    });
+    let layout = layout(&flat, &all_lines, main, &title);
+    let title_line = layout.title_line;
+    let (x, roles) = blocks::features(&flat, &all_lines, &layout);
+    let probs: Vec<f32> = x.iter().map(|x| model.probability(x)).collect();
+    let in_main = in_container(&flat, &all_lines, main);
+    let chosen_ix = blocks::select(&all_lines, &probs, &roles, &in_main, title_line, model);
+    let chosen: Vec<&dom::Line> = chosen_ix.iter().filter_map(|i| all_lines.get(*i)).collect();
+    // The container's lines the model left out still carry bylines and time stamps.
+    let mut is_chosen = vec![false; all_lines.len()];
+    for &i in &chosen_ix {
+        is_chosen[i] = true;
+    }
+    let candidates: Vec<(&dom::Line, bool)> = all_lines
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| is_chosen[*i] || in_main[*i])
+        .map(|(i, l)| (l, is_chosen[i]))
+        .collect();
     let header_start = title_line
         .unwrap_or(0)
         .max(first_body_line.saturating_sub(15));
@@ -217,7 +315,14 @@ pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Articl
     let mut byline_text = String::new();
     let mut body_chars = 0usize;
     let mut para_nodes: Vec<usize> = Vec::new();
-    for line in &body_lines {
+    for (line, kept) in candidates {
+        if !kept {
+            if line.chars <= 80 && line.link_ratio() < 0.5 {
+                byline_text.push_str(&line.spaced);
+                byline_text.push('\n');
+            }
+            continue;
+        }
         if content::is_closing_notice(line)
             || body_chars >= 100 && content::is_site_footer(line)
             || body_chars >= 300 && content::is_rule_line(line)
@@ -267,7 +372,9 @@ pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Articl
         if paragraphs.is_empty() && key == title_key {
             continue;
         }
-        if byline::is_meta_line(&line.text) {
+        // A bare name above the first paragraph is the writer's byline (essays, papers).
+        let lone_byline = body_chars == 0 && byline::lone_names(&line.text).is_some();
+        if lone_byline || byline::is_meta_line(&line.text) {
             byline_text.push_str(&line.spaced);
             byline_text.push('\n');
             continue;
@@ -280,7 +387,7 @@ pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Articl
         paragraphs.push(&line.text);
     }
     while paragraphs.len() > 1
-        && body_lines
+        && chosen
             .iter()
             .any(|l| paragraphs.last().is_some_and(|p| *p == l.text) && content::is_promo(l))
     {
@@ -340,8 +447,9 @@ pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Articl
         .iter()
         .filter(|l| l.link_chars == 0)
         .map(|l| l.text.as_str())
+        .chain(byline_text.lines().take(3))
         .chain(paragraphs.iter().take(5).copied())
-        .take(6)
+        .take(8)
         .find_map(byline::lone_names);
     let source = from_header
         .source
