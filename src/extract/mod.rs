@@ -440,17 +440,28 @@ pub fn extract_html_with(
         .iter()
         .find(|a| byline::looks_like_media(a))
         .cloned();
-    // Essays and papers print the writer's bare name under the headline.
-    let lone = title_line
-        .map(|t| &all_lines[t + 1..first_body_line])
-        .unwrap_or_default()
+    // Essays and papers print the writer's bare name right under the headline (wherever
+    // the page shows it: a breadcrumb may repeat it), or, where no line shows the headline,
+    // at the top of the container.
+    let n_title = title.chars().count();
+    let mut under_headline: Vec<usize> = all_lines
         .iter()
+        .enumerate()
+        .filter(|(_, l)| n_title >= 4 && l.chars <= n_title + 12 && l.text.contains(title.as_str()))
+        .take(3)
+        .flat_map(|(i, _)| i + 1..(i + 4).min(all_lines.len()))
+        .collect();
+    if under_headline.is_empty() {
+        under_headline = (0..all_lines.len())
+            .filter(|&i| in_main[i])
+            .take(3)
+            .collect();
+    }
+    let lone = under_headline
+        .into_iter()
+        .filter_map(|i| all_lines.get(i))
         .filter(|l| l.link_chars == 0)
-        .map(|l| l.text.as_str())
-        .chain(byline_text.lines().take(3))
-        .chain(paragraphs.iter().take(5).copied())
-        .take(8)
-        .find_map(byline::lone_names);
+        .find_map(|l| byline::lone_names(&l.text));
     let source = from_header
         .source
         .or(from_rest.source)
@@ -460,10 +471,20 @@ pub fn extract_html_with(
                 .map(str::to_string)
         })
         .or_else(|| meta_media.clone().filter(|a| a.chars().count() <= 20));
+    // Names after a date with no label (`2020-06-05 20:35 某某 某某`) are left to the
+    // labelled rules: without a label they are as often a column or a source as writers.
+    // An author tag is taken only when the page shows the name, and not as its editor
+    // (CMSs put the editor there).
+    let shown_as_writer = |name: &str| {
+        let key: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+        all_lines.iter().any(|l| {
+            let text: String = l.text.chars().filter(|c| !c.is_whitespace()).collect();
+            text.contains(&key) && !byline::names_editor(&text)
+        })
+    };
     let author = from_header
         .author
         .or(from_rest.author)
-        .or(dated.author)
         .or(lone)
         .or_else(|| {
             meta_person.filter(|a| {
@@ -474,6 +495,7 @@ pub fn extract_html_with(
                         .title
                         .as_deref()
                         .is_some_and(|t| t.contains(a.as_str()))
+                    && shown_as_writer(a)
             })
         });
     let editor = from_header.editor.or(from_rest.editor);
