@@ -17,7 +17,7 @@ const STOP: &str = r"[^\s|｜丨/／\\,，。;；:：()（）\[\]【】<>《》�
 
 static SOURCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?:来源|來源|稿源|出处|新闻来源|文章来源|本文来源|信息来源)\s*[:：]\s*(?:[:：]\s*)?({STOP}{{2,30}})"
+        r"(?:来源|來源|稿源|出处|新闻来源|文章来源|本文来源|信息来源)(?:\s*[:：]|于|於)\s*(?:[:：]\s*)?({STOP}{{2,30}})"
     ))
     .expect("source regex")
 });
@@ -544,6 +544,73 @@ fn posted_by(line: &str) -> Option<String> {
     ok.then(|| name.to_string())
 }
 
+/// The publisher a self-media platform prints beside the time stamp under the headline:
+/// `标题 / 某某号 / 发布时间：10-08 12:00`, `标题 / 2022-06-02 09:52:19 / 政能亮`. `lines` are
+/// the lines under the headline. A person's bare name there is the writer's, not a source,
+/// and a part of the headline is a second showing of it.
+pub fn beside_stamp(lines: &[&str], headline: &str) -> Option<String> {
+    let is_stamp = |l: &str| {
+        let t = l.trim();
+        t.chars().count() <= 40
+            && (super::date::is_date_only(t)
+                || super::date::starts_with_date(t)
+                || ["发布时间", "发布于", "發佈時間", "时间：", "時間："]
+                    .iter()
+                    .any(|p| t.starts_with(p)))
+    };
+    let furniture = |l: &str| {
+        let t = l.trim();
+        t.chars().all(|c| "·|｜/-—".contains(c)) || STAMP_NEIGHBOURS.iter().any(|w| t.contains(w))
+    };
+    let stamp = lines.iter().position(|l| is_stamp(l))?;
+    // The nearest line either side, past separators and buttons (`下载客户端`).
+    let before = (0..stamp).rev().take(4).find(|&i| !furniture(lines[i]));
+    let after = (stamp + 1..lines.len())
+        .take(4)
+        .find(|&i| !furniture(lines[i]));
+    let headline_chars = headline.chars().count().max(1);
+    [before, after]
+        .into_iter()
+        .flatten()
+        .map(|i| lines[i].trim())
+        .find(|t| {
+            let n = t.chars().count();
+            // One name: no digits, punctuation or spaces (`版面导航 本版导航` is a menu).
+            (2..=16).contains(&n)
+                && !t.chars().any(|c| {
+                    c.is_ascii_digit() || c.is_whitespace() || super::dom::is_punct(c)
+                })
+                && !is_stamp(t)
+                && !is_bare_name(t)
+                && !t.starts_with("来自")
+                // Most of the headline is the headline shown again.
+                && (n * 2 < headline_chars || !headline.contains(t))
+        })
+        .map(str::to_string)
+}
+
+/// Page furniture that sits beside a time stamp and is no publisher.
+const STAMP_NEIGHBOURS: &[&str] = &[
+    "分享",
+    "下载",
+    "客户端",
+    "关注",
+    "订阅",
+    "收藏",
+    "评论",
+    "阅读",
+    "抢先",
+    "作者",
+    "原创",
+    "举报",
+    "字号",
+    "字体",
+    "打印",
+    "来源",
+    "编辑",
+    "参与",
+];
+
 /// A source or authors written after the date with no label: `2019-09-26 10:56 证券时报网`
 /// (one name: the source) or `2020-06-05 20:35 叨叨姐 胡一刀` (several short names: authors).
 pub fn from_dated_line(text: &str) -> Byline {
@@ -574,6 +641,9 @@ pub fn from_dated_line(text: &str) -> Byline {
                 ]
                 .iter()
                 .any(|w| t.contains(w))
+                // `来自北京市`, `IP属地：上海`: where the poster was, not who published.
+                && !t.starts_with("来自")
+                && !t.contains("属地")
         };
         if tokens.is_empty() || !tokens.iter().all(good) {
             continue;
@@ -864,6 +934,51 @@ mod tests {
     }
 
     #[test]
+    fn publisher_beside_the_stamp() {
+        let cases = [
+            (vec!["某某号", "发布时间：10-08", "12:00"], Some("某某号")),
+            (
+                vec!["2022-06-02 09:52:19", "政能亮", "来自北京市"],
+                Some("政能亮"),
+            ),
+            (
+                vec!["2019-05-17", "·", "苏皖城市报道", "分享到"],
+                Some("苏皖城市报道"),
+            ),
+            // A writer's name, furniture, a piece of the headline: no publisher.
+            (vec!["王小明", "2019-05-17"], None),
+            (vec!["发布时间：2024年05月05日 |", "字体放大"], None),
+            (
+                vec![
+                    "在人间",
+                    "下载客户端",
+                    "独家抢先看",
+                    "2024年01月25日 18:03:35 来自某地",
+                ],
+                Some("在人间"),
+            ),
+            (vec!["一条新闻的", "2019-05-17"], None),
+            (vec!["一条", "2019-05-17"], Some("一条")),
+            (
+                vec![
+                    "2022年02月12日",
+                    "查看旧版(2007年11月18号以前)",
+                    "版面导航 本版导航",
+                ],
+                None,
+            ),
+            (vec!["没有时间戳的一行", "政能亮"], None),
+        ];
+        for (lines, want) in cases {
+            assert_eq!(
+                beside_stamp(&lines, "一条新闻的标题").as_deref(),
+                want,
+                "{lines:?}"
+            );
+        }
+    }
+
+    #[test]
     fn dated_lines() {
         let b = from_dated_line("2019-09-26 10:56:28 证券时报网");
         assert_eq!(b.source.as_deref(), Some("证券时报网"));
@@ -871,6 +986,8 @@ mod tests {
         assert_eq!(b.author.as_deref(), Some("叨叨姐 胡一刀 李小飞刀"));
         assert_eq!(b.source, None);
         let b = from_dated_line("2019-10-28 16:33 评论 12");
+        assert_eq!(b, Byline::default());
+        let b = from_dated_line("2024年01月25日 18:03:35 来自内蒙古自治区");
         assert_eq!(b, Byline::default());
     }
 

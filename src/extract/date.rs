@@ -238,6 +238,13 @@ pub fn span_end(text: &str) -> Option<usize> {
     spans(text).last().map(|(_, e, _)| *e)
 }
 
+/// True when `text` opens with a date (`2024年01月25日 18:03:35 来自某地`).
+pub fn starts_with_date(text: &str) -> bool {
+    let t = text.trim_start();
+    t.starts_with(|c: char| c.is_ascii_digit())
+        && spans(t).first().is_some_and(|(start, _, _)| *start == 0)
+}
+
 /// True when `text` is a date and nothing else (an entry's time stamp, not prose).
 pub fn is_date_only(text: &str) -> bool {
     let t = text.trim();

@@ -296,12 +296,30 @@ pub fn extract_html_with(
         .filter(|(i, _)| is_chosen[*i] || in_main[*i])
         .map(|(i, l)| (l, is_chosen[i]))
         .collect();
-    let header_start = title_line
-        .unwrap_or(0)
-        .max(first_body_line.saturating_sub(15));
-    let header: Vec<&dom::Line> = all_lines[header_start..first_body_line]
+    // The header: from the headline to where the story starts, wherever the template put
+    // the two (a headline inside the container, a stamp in a share box beside it), else the
+    // lines just above the container.
+    let n_title = title.chars().count();
+    let headlines: Vec<usize> = all_lines
         .iter()
-        .filter(|l| l.link_ratio() < 0.9 || l.chars < 20)
+        .enumerate()
+        .filter(|(_, l)| n_title >= 4 && l.chars <= n_title + 12 && l.text.contains(title.as_str()))
+        .map(|(i, _)| i)
+        .take(3)
+        .collect();
+    let story_start = chosen_ix.first().copied().unwrap_or(first_body_line);
+    let header_range = match title_line.or(headlines.first().copied()) {
+        Some(h) if h < story_start && story_start - h <= 20 => h..story_start,
+        _ => {
+            title_line
+                .unwrap_or(0)
+                .max(first_body_line.saturating_sub(15))..first_body_line
+        }
+    };
+    // Menus are no header, but a stamp may be a link (to the day's archive).
+    let header: Vec<&dom::Line> = all_lines[header_range]
+        .iter()
+        .filter(|l| l.link_ratio() < 0.9 || l.chars < 20 || date::find_first(&l.text).is_some())
         .collect();
     let after_body: Vec<&dom::Line> = all_lines
         .iter()
@@ -443,13 +461,9 @@ pub fn extract_html_with(
     // Essays and papers print the writer's bare name right under the headline (wherever
     // the page shows it: a breadcrumb may repeat it), or, where no line shows the headline,
     // at the top of the container.
-    let n_title = title.chars().count();
-    let mut under_headline: Vec<usize> = all_lines
+    let mut under_headline: Vec<usize> = headlines
         .iter()
-        .enumerate()
-        .filter(|(_, l)| n_title >= 4 && l.chars <= n_title + 12 && l.text.contains(title.as_str()))
-        .take(3)
-        .flat_map(|(i, _)| i + 1..(i + 4).min(all_lines.len()))
+        .flat_map(|&i| i + 1..(i + 4).min(all_lines.len()))
         .collect();
     if under_headline.is_empty() {
         under_headline = (0..all_lines.len())
@@ -469,6 +483,17 @@ pub fn extract_html_with(
         .or_else(|| {
             head.get(&["source", "og:source", "article:source", "mediaid"])
                 .map(str::to_string)
+        })
+        .or_else(|| {
+            headlines.iter().find_map(|&h| {
+                let below: Vec<&str> = all_lines
+                    .iter()
+                    .skip(h + 1)
+                    .take(6)
+                    .map(|l| l.text.as_str())
+                    .collect();
+                byline::beside_stamp(&below, &title)
+            })
         })
         .or_else(|| meta_media.clone().filter(|a| a.chars().count() <= 20));
     // Names after a date with no label (`2020-06-05 20:35 某某 某某`) are left to the
