@@ -233,6 +233,48 @@ pub fn find_all(text: &str) -> impl Iterator<Item = Found> {
     spans(text).into_iter().map(|(_, _, f)| f)
 }
 
+/// Words that label a stamp as a later revision, not the first publication.
+const UPDATE_WORDS: &[&str] = &[
+    "更新",
+    "修改",
+    "修订",
+    "最后编辑",
+    "编辑于",
+    "updated",
+    "Updated",
+    "UPDATED",
+    "modified",
+    "Modified",
+    "Last edited",
+];
+
+/// The dates in `text` that may be its publish time, in order: an "updated" stamp
+/// (`更新时间：…`, `Updated …`) comes only after every other date.
+pub fn publish_stamps(text: &str) -> Vec<Found> {
+    let found = spans(text);
+    let (mut first, mut updates) = (Vec::new(), Vec::new());
+    for (start, _, f) in found {
+        // The label sits just before the date, on the same line.
+        let before = &text[..start];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let label: String = before[line_start..]
+            .chars()
+            .rev()
+            .take(12)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        if UPDATE_WORDS.iter().any(|w| label.contains(w)) {
+            updates.push(f);
+        } else {
+            first.push(f);
+        }
+    }
+    first.extend(updates);
+    first
+}
+
 /// The byte offset just after the last date written in `text`, if any.
 pub fn span_end(text: &str) -> Option<usize> {
     spans(text).last().map(|(_, e, _)| *e)
@@ -534,6 +576,18 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(show(dateline(input)), want, "input {input:?}");
         }
+    }
+
+    #[test]
+    fn update_stamps_come_last() {
+        let text = "更新时间：2021-03-06 10:00 发布时间：2021-03-05 09:12";
+        let got: Vec<String> = publish_stamps(text)
+            .iter()
+            .map(|f| f.time.format("%Y-%m-%d %H:%M").to_string())
+            .collect();
+        assert_eq!(got, ["2021-03-05 09:12", "2021-03-06 10:00"]);
+        let only = publish_stamps("Updated: 2021-03-06 10:00");
+        assert_eq!(only.len(), 1);
     }
 
     #[test]

@@ -335,7 +335,13 @@ pub fn extract_html_with(
     let mut para_nodes: Vec<usize> = Vec::new();
     for (line, kept) in candidates {
         if !kept {
-            if line.chars <= 80 && line.link_ratio() < 0.5 {
+            // Above the story: header matter. Below it only labelled lines: a bare date
+            // there stamps a related story.
+            let above = body_chars == 0;
+            if line.chars <= 80
+                && line.link_ratio() < 0.5
+                && (above || byline::is_meta_line(&line.text))
+            {
                 byline_text.push_str(&line.spaced);
                 byline_text.push('\n');
             }
@@ -536,10 +542,14 @@ pub fn extract_html_with(
         .or_else(|| url.map(str::to_string));
     let page_time = publish_time(
         &head,
-        &header_text,
-        &byline_text,
-        &all_lines,
-        main_end,
+        &TimeClues {
+            header: &header_text,
+            body_meta: &byline_text,
+            lines: &all_lines,
+            headline: title_line.or(headlines.first().copied()),
+            story_end: chosen_ix.last().map_or(first_body_line, |i| i + 1),
+            main_end,
+        },
         canonical.as_deref().or(url),
     );
     // A reprint is dated by its own header, not by when the page reposted it.
@@ -600,23 +610,53 @@ fn reprint_date(body_lines: &[dom::Line]) -> Option<date::Found> {
     None
 }
 
+/// Where a page may state when it was published.
+struct TimeClues<'a> {
+    /// From the headline to the story.
+    header: &'a str,
+    /// Byline and stamp lines the body set aside.
+    body_meta: &'a str,
+    lines: &'a [dom::Line],
+    headline: Option<usize>,
+    /// The line after the story's last.
+    story_end: usize,
+    /// The node after the article container.
+    main_end: usize,
+}
+
+/// Words that label a stamp as the time a story was posted, when it follows the story
+/// (`posted @ 2024-05-09 14:45`, `发表于 2005-9-15`).
+const POSTED_LABELS: &[&str] = &[
+    "posted",
+    "Posted",
+    "POSTED",
+    "发表于",
+    "发布于",
+    "发表时间",
+    "发布时间",
+    "發表於",
+    "發佈於",
+    "published",
+    "Published",
+];
+
 /// The publish time, most trusted first: a dated byline near the title, meta tags, JSON-LD,
-/// `<time>`, then dates in the page's text (not in links or the footer), then the URL.
+/// `<time>`, a labelled stamp under the story, then dates in the page's text nearest the
+/// story (not in links or the footer), then the URL. An "updated" stamp counts only where
+/// nothing else is dated.
 fn publish_time(
     head: &meta::HeadInfo,
-    header_text: &str,
-    body_meta_text: &str,
-    all_lines: &[dom::Line],
-    main_end: usize,
+    clues: &TimeClues,
     url: Option<&str>,
 ) -> Option<chrono::DateTime<chrono::FixedOffset>> {
     // A stamp with a time of day beats a bare date in the same header (`建立于:2004年10月6日`
     // in a blog's sidebar above `发表于 2005-9-15 11:46`).
-    let first_timed = |t: &str| date::find_all(t).find(|f| f.has_time);
-    let byline = first_timed(header_text)
-        .or_else(|| date::find_first(header_text))
-        .or_else(|| first_timed(body_meta_text))
-        .or_else(|| date::find_first(body_meta_text));
+    let first_timed = |t: &str| date::publish_stamps(t).into_iter().find(|f| f.has_time);
+    let first = |t: &str| date::publish_stamps(t).into_iter().next();
+    let byline = first_timed(clues.header)
+        .or_else(|| first(clues.header))
+        .or_else(|| first_timed(clues.body_meta))
+        .or_else(|| first(clues.body_meta));
     if let Some(f) = byline.filter(|f| f.has_time) {
         return Some(f.time);
     }
@@ -661,24 +701,38 @@ fn publish_time(
         (None, Some(s)) => return Some(s.time),
         (None, None) => {}
     }
-    let in_text = all_lines
+    let lines = clues.lines;
+    let plain = |l: &&dom::Line| {
+        l.link_ratio() < 0.5
+            && !l.text.contains('©')
+            && !l.text.contains("版权")
+            && !l.text.to_ascii_lowercase().contains("copyright")
+    };
+    // A stamp labelled as the posting time just under the story (blogs put it there).
+    let posted = lines
         .iter()
-        .filter(|l| {
-            l.node < main_end
-                && l.link_ratio() < 0.5
-                && !l.text.contains('©')
-                && !l.text.contains("版权")
-                && !l.text.to_ascii_lowercase().contains("copyright")
-        })
-        .find_map(|l| date::find_first(&l.text))
+        .skip(clues.story_end)
+        .take(15)
+        .filter(|l| l.chars <= 80 && POSTED_LABELS.iter().any(|w| l.text.contains(w)))
+        .find_map(|l| first(&l.text));
+    // Dates in the text, nearest the story first: from the headline down to the end of
+    // the container, then upwards from the headline (a site's calendar widget is furthest).
+    let start = clues.headline.unwrap_or(0).min(lines.len());
+    let down = lines[start..].iter().filter(|l| l.node < clues.main_end);
+    let up = lines[..start].iter().rev();
+    let in_text = down
+        .clone()
+        .chain(up.clone())
+        .filter(plain)
+        .find_map(|l| first(&l.text))
         .or_else(|| {
-            all_lines
-                .iter()
-                .filter(|l| l.node < main_end && l.link_ratio() < 0.5 && l.chars <= 200)
+            down.chain(up)
+                .filter(|l| l.link_ratio() < 0.5 && l.chars <= 200)
                 .find_map(|l| date::find_month(&l.text))
         });
     // Last resorts: the page's own "updated" stamp, then a date in the URL.
-    in_text
+    posted
+        .or(in_text)
         .or_else(|| {
             head.get(&["dateupdate", "datemodified", "article:modified_time"])
                 .and_then(date::parse)
