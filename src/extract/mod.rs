@@ -69,7 +69,13 @@ pub fn extract_page(page: &RawPage) -> Result<Article> {
             format!("{tags} tags, over the cap of {MAX_TAGS} (not an article page)"),
         ));
     }
-    extract_html(&text, page.url.as_deref())
+    // When the page was fetched anchors stamps that count back (`3小时前`, `昨天 12:30`).
+    let fetched = page
+        .fetched_at
+        .as_deref()
+        .and_then(date::parse)
+        .map(|f| f.time);
+    extract_document(&text, page.url.as_deref(), fetched, &block_model::MODEL)
         .map_err(|reason| Error::bad_input(&page.origin, reason))
 }
 
@@ -261,6 +267,16 @@ fn layout<'t>(
 pub fn extract_html_with(
     html: &str,
     url: Option<&str>,
+    model: &BlockModel,
+) -> std::result::Result<Article, String> {
+    extract_document(html, url, None, model)
+}
+
+/// Extracts from decoded HTML fetched at `fetched` (when known).
+fn extract_document(
+    html: &str,
+    url: Option<&str>,
+    fetched: Option<chrono::DateTime<chrono::FixedOffset>>,
     model: &BlockModel,
 ) -> std::result::Result<Article, String> {
     let doc = Html::parse_document(html);
@@ -549,6 +565,7 @@ pub fn extract_html_with(
             headline: title_line.or(headlines.first().copied()),
             story_end: chosen_ix.last().map_or(first_body_line, |i| i + 1),
             main_end,
+            fetched,
         },
         canonical.as_deref().or(url),
     );
@@ -622,6 +639,8 @@ struct TimeClues<'a> {
     story_end: usize,
     /// The node after the article container.
     main_end: usize,
+    /// When the page was fetched, for stamps that count back from it.
+    fetched: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 /// Words that label a stamp as the time a story was posted, when it follows the story
@@ -700,6 +719,13 @@ fn publish_time(
         (Some(b), _) => return Some(b.time),
         (None, Some(s)) => return Some(s.time),
         (None, None) => {}
+    }
+    // A header stamp that counts back (`3小时前`, `10-08 12:00`), where the fetch time
+    // anchors it.
+    if let Some(r) = clues.fetched.and_then(|at| {
+        date::relative(clues.header, at).or_else(|| date::relative(clues.body_meta, at))
+    }) {
+        return Some(r.time);
     }
     let lines = clues.lines;
     let plain = |l: &&dom::Line| {
@@ -901,6 +927,27 @@ mod tests {
         );
         let a = extract_html(&html, None).expect("article");
         assert!(!a.body.contains("网友"), "{}", a.body);
+    }
+
+    #[test]
+    fn relative_stamps_need_the_fetch_time() {
+        let html = format!(
+            "<html><head><title>一条新闻的标题_某网</title></head><body>\
+            <h1>一条新闻的标题</h1><div>某某号</div><div>发布时间：昨天 12:30</div>\
+            <div><p>{PROSE}</p><p>{PROSE}</p></div></body></html>"
+        );
+        let page = |fetched_at: Option<&str>| RawPage {
+            origin: "t.html".into(),
+            url: None,
+            bytes: html.clone().into_bytes(),
+            http_charset: None,
+            fetched_at: fetched_at.map(str::to_string),
+        };
+        let a = extract_page(&page(Some("2021-03-05T02:00:00Z"))).expect("article");
+        let published = a.published.map(|t| t.to_rfc3339());
+        assert_eq!(published.as_deref(), Some("2021-03-04T12:30:00+08:00"));
+        let a = extract_page(&page(None)).expect("article");
+        assert_eq!(a.published, None);
     }
 
     #[test]
