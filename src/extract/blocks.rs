@@ -254,6 +254,8 @@ pub struct Role {
     pub ruled: bool,
     /// Inside an element the page hides (`display: none`, `hidden`): readers never see it.
     pub hidden: bool,
+    /// The headline shown again.
+    pub headline: bool,
 }
 
 /// The feature vector of every line, and its role.
@@ -308,7 +310,7 @@ pub fn features(
         .collect();
     // Prose that anchors the story: not hidden, not a summary the page shows twice, not the
     // headline or a byline.
-    let prose: Vec<bool> = lines
+    let mut prose: Vec<bool> = lines
         .iter()
         .zip(&meta)
         .map(|(l, m)| {
@@ -319,6 +321,22 @@ pub fn features(
                 && flags.get(l.block).is_none_or(|f| f & F_HIDDEN == 0)
         })
         .collect();
+    // A story starts under its headline: where the container shows the headline above most
+    // of its prose, what comes before it (a player's error message, a teaser) anchors
+    // nothing.
+    let in_main = |i: usize| layout.main.contains(&lines[i].node);
+    let prose_chars = |r: std::ops::Range<usize>, prose: &[bool]| -> usize {
+        r.filter(|&i| prose[i] && in_main(i))
+            .map(|i| lines[i].chars)
+            .sum()
+    };
+    if let Some(h) = (0..n).find(|&i| in_main(i) && title_like(&lines[i])) {
+        if prose_chars(h..n, &prose) >= prose_chars(0..h, &prose) {
+            for (i, p) in prose.iter_mut().enumerate().take(h) {
+                *p &= !in_main(i);
+            }
+        }
+    }
     let core = core(flat, lines, &prose, &layout.main);
     let core_range = core..core + flat.nodes.get(core).map_or(0, |c| c.size);
     let core_parent = flat.nodes.get(core).and_then(|c| c.parent);
@@ -452,6 +470,7 @@ pub fn features(
             prose: *p,
             ruled: *m || title_like(l),
             hidden: flags.get(l.block).is_some_and(|f| f & F_HIDDEN != 0),
+            headline: title_like(l),
         })
         .collect();
     (out, roles)
@@ -493,6 +512,17 @@ pub fn select(
     }
     before.reverse();
     let holds = |i: &usize| probs[*i] >= model.keep && !roles[*i].ruled || roles[*i].prose;
+    // A story starts under its headline: when the container shows the headline above most
+    // of its prose, what comes before it (a player's error message, a teaser) is not story.
+    let prose_chars = |r: std::ops::Range<usize>| -> usize {
+        r.filter(|&i| in_main[i] && roles[i].prose)
+            .map(|i| lines[i].chars)
+            .sum()
+    };
+    let first = match (first..=last).find(|&i| in_main[i] && roles[i].headline) {
+        Some(h) if prose_chars(h..last + 1) >= prose_chars(first..h) => h,
+        _ => first,
+    };
     // Text the page hides is no part of the story, unless there is nothing else (a video
     // page with only its summary, a story revealed by script).
     let visible: Vec<usize> = (first..=last)
@@ -503,17 +533,28 @@ pub fn select(
     } else {
         (first..=last).filter(|&i| in_main[i]).collect()
     };
+    // The story opens with a paragraph, not with a label the model let through (`简介`).
+    let opens = |i: &usize| holds(i) && (lines[*i].chars > SHORT || roles[*i].prose);
     let mut kept: &[usize] = match (
-        inside.iter().position(holds),
+        inside.iter().position(opens),
         inside.iter().rposition(holds),
     ) {
         // What follows the last line that holds goes only when it reads like furniture:
         // links (menus, other stories) or a line or two. A table that ends a notice is text.
         (Some(a), Some(b)) => {
-            let tail = &inside[b + 1..];
+            // Byline and stamp lines in the tail go to the byline reader whatever happens.
+            let tail: Vec<usize> = inside[b + 1..]
+                .iter()
+                .copied()
+                .filter(|&i| !roles[i].ruled)
+                .collect();
             let chars: usize = tail.iter().map(|&i| lines[i].chars).sum();
             let links: usize = tail.iter().map(|&i| lines[i].link_chars).sum();
-            if chars <= SMALL_TAIL || links * 4 >= chars {
+            // A closing sentence (`两国总理共同观看分列式。`) is story, however short.
+            let sentence = tail
+                .iter()
+                .any(|&i| lines[i].link_chars == 0 && sentence_ends(&lines[i].text) > 0);
+            if links * 4 >= chars || chars <= SMALL_TAIL && !sentence {
                 &inside[a..=b]
             } else {
                 &inside[a..]
@@ -542,7 +583,10 @@ pub fn select(
         .collect()
 }
 
-/// Characters after the story's last line that go whatever they are.
+/// A line this short is a label, not a paragraph.
+const SHORT: usize = 6;
+
+/// Characters after the story's last line that go whatever they are (unless a sentence).
 const SMALL_TAIL: usize = 60;
 
 /// Doubtful short lines passed over when looking outside the container.
