@@ -103,7 +103,28 @@ pub fn find_main(flat: &Flat) -> Option<usize> {
             best = Some((score, i));
         }
     }
-    best.map(|(_, i)| i)
+    best.map(|(_, i)| widen_lone_paragraph(flat, i))
+}
+
+/// A single paragraph is no article container: it wins the density score when the real
+/// container also holds a link-heavy menu or promotion that dilutes it (a lead paragraph
+/// with links beside a second one without). Its parent is taken instead when that adds
+/// running text (plain characters and punctuation), not just links; the block model then
+/// trims the menu off the container's edges.
+fn widen_lone_paragraph(flat: &Flat, i: usize) -> usize {
+    let n = &flat.nodes[i];
+    let Some(p) = n.parent else { return i };
+    let parent = &flat.nodes[p];
+    if n.tag != Some("p") || matches!(parent.tag, None | Some("html" | "body")) {
+        return i;
+    }
+    let plain = |s: super::dom::Stats| u64::from(s.text.saturating_sub(s.link_text));
+    let (a, b) = (n.stats, parent.stats);
+    if plain(b) * 5 >= plain(a) * 6 && u64::from(b.punct) * 5 >= u64::from(a.punct) * 6 {
+        p
+    } else {
+        i
+    }
 }
 
 /// True for an element inside the article container that is a box of other things.
