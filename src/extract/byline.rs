@@ -576,7 +576,8 @@ pub fn beside_stamp(lines: &[&str], headline: &str) -> Option<String> {
         .find(|t| {
             let n = t.chars().count();
             // One name: no digits, punctuation or spaces (`版面导航 本版导航` is a menu).
-            (2..=16).contains(&n)
+            // Two characters are a column (国际, 财经) as often as a publisher.
+            (3..=16).contains(&n)
                 && !t.chars().any(|c| {
                     c.is_ascii_digit() || c.is_whitespace() || super::dom::is_punct(c)
                 })
@@ -958,7 +959,8 @@ mod tests {
                 Some("在人间"),
             ),
             (vec!["一条新闻的", "2019-05-17"], None),
-            (vec!["一条", "2019-05-17"], Some("一条")),
+            (vec!["一条新", "2019-05-17"], Some("一条新")),
+            (vec!["国际", "2019-05-17"], None),
             (
                 vec![
                     "2022年02月12日",
