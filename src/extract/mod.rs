@@ -1,5 +1,13 @@
 //! HTML to [`Article`]: charset, main content, title, publish time, byline, section and
 //! keywords. The only stage that touches HTML.
+//!
+//! `charset.rs` decodes the bytes and `dom.rs` flattens the parsed page into nodes and lines
+//! of visible text. `content.rs` picks the article container by punctuation and link density;
+//! `blocks.rs` scores every line with signals that hold across sites and a small learned
+//! model (`block_model.rs`, data written by `examples/extract_blocks.rs`), and decides where
+//! the story starts and ends in and around that container. `title.rs` reconciles `<h1>`,
+//! og:title and `<title>`; `date.rs` reads publish times; `byline.rs` reads 来源/作者/编辑;
+//! `meta.rs` reads what `<head>` says. This file drives them and holds the output types.
 
 mod block_model;
 pub mod blocks;
