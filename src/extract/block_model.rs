@@ -5,7 +5,7 @@ use super::blocks::{BlockModel, N_FEATURES};
 
 /// Trained on 104 pages from 45 site groups.
 pub const MODEL: BlockModel = BlockModel {
-    version: 0,
+    version: 1,
     weights: WEIGHTS,
     keep: 0.5,
     drop: 0.0,
