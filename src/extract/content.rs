@@ -230,18 +230,23 @@ pub fn is_rule_line(line: &Line) -> bool {
 
 /// A notice that closes an article on portals: nothing after it is story text.
 pub fn is_closing_notice(line: &Line) -> bool {
-    let t = line.text.trim_start();
-    [
-        "特别声明：",
-        "特别声明:",
-        "免责声明：",
-        "免责声明:",
-        "反侵权公告",
-        "版权声明：",
-        "版权声明:",
-    ]
-    .iter()
-    .any(|p| t.starts_with(p))
+    // `“特别声明：以上作品内容…`: the notice may be quoted; `特别声明` may head a line of its own.
+    let t = line
+        .text
+        .trim_start_matches(|c: char| c.is_whitespace() || "“\"「【[".contains(c));
+    let heading = t.trim_end_matches(|c: char| c.is_whitespace() || ":：】]".contains(c));
+    matches!(heading, "特别声明" | "免责声明" | "版权声明")
+        || [
+            "特别声明：",
+            "特别声明:",
+            "免责声明：",
+            "免责声明:",
+            "反侵权公告",
+            "版权声明：",
+            "版权声明:",
+        ]
+        .iter()
+        .any(|p| t.starts_with(p))
 }
 
 #[cfg(test)]
@@ -290,6 +295,11 @@ mod tests {
         )));
         assert!(is_site_footer(&line("本站版权所有，未经授权不得转载")));
         assert!(!is_site_footer(&line("他说版权保护越来越重要。")));
+        assert!(is_closing_notice(&line("特别声明")));
+        assert!(is_closing_notice(&line(
+            "“特别声明：以上作品内容为自媒体平台用户上传并发布"
+        )));
+        assert!(!is_closing_notice(&line("特别声明的内容如下，他说。")));
         assert!(is_rule_line(&line("------------------------------")));
         assert!(!is_rule_line(&line("-----")));
         assert!(!is_rule_line(&line("---- 第二部分 ----")));
