@@ -151,10 +151,11 @@ pub fn extract(a: ExtractArgs) -> Result<ExitCode> {
             eprintln!("zhnews: ignored {origin} (not a page, JSON Lines or WARC file by its name)");
             return;
         }
-        match item.and_then(|i| extract::extract(&i)) {
-            Ok(art) => {
+        match item.and_then(|i| extract::extract(&i).map(|a| (i, a))) {
+            Ok((i, art)) => {
                 ok += 1;
-                let written = serde_json::to_writer(&mut out, &ExtractOutput::from(&art))
+                let record = ExtractOutput::with_origin(&art, i.origin());
+                let written = serde_json::to_writer(&mut out, &record)
                     .map_err(std::io::Error::from)
                     .and_then(|()| writeln!(out));
                 if let Err(e) = written {

@@ -17,7 +17,7 @@ const STOP: &str = r"[^\s|｜丨/／\\,，。;；:：()（）\[\]【】<>《》�
 
 static SOURCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?:来源|來源|稿源|出处|新闻来源|文章来源|本文来源|信息来源)\s*[:：]\s*(?:[:：]\s*)?({STOP}{{2,30}})"
+        r"(?:来源|來源|稿源|出处|新闻来源|文章来源|本文来源|信息来源)(?:\s*[:：]|于|於)\s*(?:[:：]\s*)?({STOP}{{2,30}})"
     ))
     .expect("source regex")
 });
@@ -71,18 +71,46 @@ const COMPOUND_SURNAMES: &[&str] = &[
     "令狐", "夏侯", "端木", "独孤",
 ];
 
+/// True when `name` opens with a common surname (single or compound), written in simplified
+/// or traditional characters (`陳`, `黃`).
+fn starts_with_surname(name: &str) -> bool {
+    let head: String = name.chars().take(2).collect();
+    let simplified = fast2s::convert(&head);
+    COMPOUND_SURNAMES.iter().any(|s| simplified.starts_with(s))
+        || simplified
+            .chars()
+            .next()
+            .is_some_and(|c| SURNAMES.contains(c))
+}
+
 /// True for a bare 2-4 character Chinese name that starts with a common surname.
 fn is_bare_name(name: &str) -> bool {
     let n = name.chars().count();
     (2..=4).contains(&n)
         && name.chars().all(is_han)
-        && (COMPOUND_SURNAMES
-            .iter()
-            .any(|s| name.starts_with(s) && n >= 3)
-            || name.chars().next().is_some_and(|c| SURNAMES.contains(c)) && n <= 3)
+        && {
+            let simplified = fast2s::convert(name);
+            COMPOUND_SURNAMES
+                .iter()
+                .any(|s| simplified.starts_with(s) && n >= 3)
+                || simplified
+                    .chars()
+                    .next()
+                    .is_some_and(|c| SURNAMES.contains(c))
+                    && n <= 3
+        }
         && !NOT_A_NAME.iter().any(|w| name.contains(w))
+        && !COMMON_WORDS.contains(&name)
         && !looks_like_media(name)
 }
+
+/// Everyday words that start with a surname character and would pass for a bare name on a
+/// line of their own (page furniture under a headline: `简介`, `高清`).
+const COMMON_WORDS: &[&str] = &[
+    "简介", "简称", "简单", "高清", "高级", "方式", "方法", "方向", "方便", "程序", "金融", "常见",
+    "常用", "江湖", "石油", "华人", "司机", "关注", "任务", "任何", "时间", "周刊", "周末", "周年",
+    "钱包", "黄金", "白色", "黑色", "马上", "万一", "万元", "林业", "余额", "陆续", "梁山", "孙子",
+];
 
 /// A line that is nothing but one to five bare names (`胡平`, `赵某某、钱某`), as essays and
 /// papers print the writer under the headline.
@@ -205,8 +233,9 @@ fn label_ok(line: &str, start: usize, label: &str, has_sep: bool, after: &str) -
         "记者" | "記者" | "通讯员" | "通訊員" | "特约记者" | "实习生" => {
             // "记者 王磊", "（记者王磊）", "新华社记者：王磊", "澎湃新闻记者 段彦超".
             let before = &line[..start];
-            let in_bracket = before.rfind(['（', '(']).is_some_and(|i| {
-                !before[i..].contains(['）', ')']) && before[i..].chars().count() <= 10
+            let in_bracket = before.rfind(['（', '(', '〔', '【', '[']).is_some_and(|i| {
+                !before[i..].contains(['）', ')', '〕', '】', ']'])
+                    && before[i..].chars().count() <= 10
             });
             has_sep
                 || after.starts_with(char::is_whitespace)
@@ -219,13 +248,18 @@ fn label_ok(line: &str, start: usize, label: &str, has_sep: bool, after: &str) -
         "by" | "By" => {
             prev.is_none_or(char::is_whitespace) && after.starts_with(char::is_whitespace)
         }
-        _ => !prev_han || has_sep && start == 0,
+        // `作者：某某`, `撰文 某某`: a label glued to what follows is a word (`作者手记`,
+        // `图文推荐`), not a byline.
+        _ => {
+            (!prev_han || has_sep && start == 0)
+                && (has_sep || after.starts_with(char::is_whitespace))
+        }
     }
 }
 
 fn trim_name_tail(name: &str) -> &str {
     let mut n = name;
-    for tail in ["报道", "摄影", "发自", "摄", "报", "电", "讯"] {
+    for tail in ["报道", "摄影", "发自", "摄", "电", "讯"] {
         if let Some(t) = n.strip_suffix(tail) {
             if t.chars().count() >= 2 {
                 n = t;
@@ -236,6 +270,23 @@ fn trim_name_tail(name: &str) -> &str {
 }
 
 static NOT_A_NAME: &[&str] = &[
+    // Words of time that follow 记者 in prose: `记者今天（6月12日）从……获悉`.
+    "今天",
+    "昨天",
+    "明天",
+    "前天",
+    "今日",
+    "昨日",
+    "日前",
+    "近日",
+    "当天",
+    "当日",
+    "目前",
+    "此前",
+    "近期",
+    "简介",
+    "推荐",
+    "手记",
     "责任编辑",
     "编辑",
     "记者",
@@ -299,7 +350,12 @@ fn clean_name(raw: &str) -> Option<String> {
                 .trim()
         })
         .map(trim_name_tail)
-        .filter(|p| p.chars().count() >= 2 && !NOT_A_NAME.iter().any(|n| p.contains(n)))
+        // `作者：新京报` names a paper, not a writer.
+        .filter(|p| {
+            p.chars().count() >= 2
+                && !NOT_A_NAME.iter().any(|n| p.contains(n))
+                && !looks_like_media(p)
+        })
         .collect();
     if parts.is_empty() {
         None
@@ -361,6 +417,15 @@ pub fn parse(text: &str) -> Byline {
                 if matches!(lab.as_str(), "by" | "By") && super::date::span_end(line).is_none() {
                     continue;
                 }
+                // A name glued to its label (`记者王磊`) must open with a surname: `记者梳理发现`
+                // is a reporter at work, not a byline.
+                let glued = !has_sep && !after.starts_with(char::is_whitespace);
+                if glued
+                    && names.as_str().starts_with(is_han)
+                    && !starts_with_surname(names.as_str())
+                {
+                    continue;
+                }
                 if let Some(name) = clean_name(names.as_str()) {
                     b.author = Some(name);
                     break;
@@ -405,9 +470,11 @@ fn segments(line: &str) -> Vec<&str> {
         return vec![line];
     }
     let head_end = line.char_indices().nth(60).map_or(line.len(), |(i, _)| i);
+    // An opening bracket counts only with a byline word in it: `各级党委（党组）` is prose.
     let mut parts: Vec<&str> = BRACKETED
         .find_iter(&line[..head_end])
         .map(|m| m.as_str())
+        .filter(|b| BYLINE_WORDS.iter().any(|w| b.contains(w)))
         .collect();
     // The close: the last bracket with the character before it (`。（王磊）`).
     let t = line.trim_end();
@@ -425,8 +492,26 @@ fn segments(line: &str) -> Vec<&str> {
     parts
 }
 
-static BRACKETED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[（(][^（()）]{2,40}[）)]").expect("bracketed regex"));
+static BRACKETED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[（(〔【\[][^（()）〔〕【】\[\]]{2,40}[）)〕】\]]").expect("bracketed regex")
+});
+
+/// Words that make a bracket at a paragraph's opening a byline (`（记者 王磊）`,
+/// `〔記者某某／台北報導〕`).
+const BYLINE_WORDS: &[&str] = &[
+    "记者",
+    "記者",
+    "通讯员",
+    "通訊員",
+    "作者",
+    "文/",
+    "文／",
+    "报道",
+    "報導",
+    "撰稿",
+    "实习生",
+    "摄",
+];
 
 fn trailing_names(line: &str) -> Option<String> {
     let c = TRAILING_NAME.captures(line)?;
@@ -459,6 +544,74 @@ fn posted_by(line: &str) -> Option<String> {
     ok.then(|| name.to_string())
 }
 
+/// The publisher a self-media platform prints beside the time stamp under the headline:
+/// `标题 / 某某号 / 发布时间：10-08 12:00`, `标题 / 2022-06-02 09:52:19 / 政能亮`. `lines` are
+/// the lines under the headline. A person's bare name there is the writer's, not a source,
+/// and a part of the headline is a second showing of it.
+pub fn beside_stamp(lines: &[&str], headline: &str) -> Option<String> {
+    let is_stamp = |l: &str| {
+        let t = l.trim();
+        t.chars().count() <= 40
+            && (super::date::is_date_only(t)
+                || super::date::starts_with_date(t)
+                || ["发布时间", "发布于", "發佈時間", "时间：", "時間："]
+                    .iter()
+                    .any(|p| t.starts_with(p)))
+    };
+    let furniture = |l: &str| {
+        let t = l.trim();
+        t.chars().all(|c| "·|｜/-—".contains(c)) || STAMP_NEIGHBOURS.iter().any(|w| t.contains(w))
+    };
+    let stamp = lines.iter().position(|l| is_stamp(l))?;
+    // The nearest line either side, past separators and buttons (`下载客户端`).
+    let before = (0..stamp).rev().take(4).find(|&i| !furniture(lines[i]));
+    let after = (stamp + 1..lines.len())
+        .take(4)
+        .find(|&i| !furniture(lines[i]));
+    let headline_chars = headline.chars().count().max(1);
+    [before, after]
+        .into_iter()
+        .flatten()
+        .map(|i| lines[i].trim())
+        .find(|t| {
+            let n = t.chars().count();
+            // One name: no digits, punctuation or spaces (`版面导航 本版导航` is a menu).
+            // Two characters are a column (国际, 财经) as often as a publisher.
+            (3..=16).contains(&n)
+                && !t.chars().any(|c| {
+                    c.is_ascii_digit() || c.is_whitespace() || super::dom::is_punct(c)
+                })
+                && !is_stamp(t)
+                && !is_bare_name(t)
+                && !t.starts_with("来自")
+                // Most of the headline is the headline shown again.
+                && (n * 2 < headline_chars || !headline.contains(t))
+        })
+        .map(str::to_string)
+}
+
+/// Page furniture that sits beside a time stamp and is no publisher.
+const STAMP_NEIGHBOURS: &[&str] = &[
+    "分享",
+    "下载",
+    "客户端",
+    "关注",
+    "订阅",
+    "收藏",
+    "评论",
+    "阅读",
+    "抢先",
+    "作者",
+    "原创",
+    "举报",
+    "字号",
+    "字体",
+    "打印",
+    "来源",
+    "编辑",
+    "参与",
+];
+
 /// A source or authors written after the date with no label: `2019-09-26 10:56 证券时报网`
 /// (one name: the source) or `2020-06-05 20:35 叨叨姐 胡一刀` (several short names: authors).
 pub fn from_dated_line(text: &str) -> Byline {
@@ -489,6 +642,9 @@ pub fn from_dated_line(text: &str) -> Byline {
                 ]
                 .iter()
                 .any(|w| t.contains(w))
+                // `来自北京市`, `IP属地：上海`: where the poster was, not who published.
+                && !t.starts_with("来自")
+                && !t.contains("属地")
         };
         if tokens.is_empty() || !tokens.iter().all(good) {
             continue;
@@ -509,6 +665,11 @@ pub fn from_dated_line(text: &str) -> Byline {
 /// `由某某张贴 @ 2005-06-14 03:25:55 (370) 共 11 篇评论`: a blog entry's footer.
 fn has_posted_stamp(line: &str) -> bool {
     posted_by(line).is_some()
+}
+
+/// True when a line names an editor (`责任编辑：某某`, `[责编：某某]`).
+pub fn names_editor(line: &str) -> bool {
+    EDITOR.is_match(line)
 }
 
 /// True for a line that is only byline, sharing or editing matter and never article text.
@@ -623,6 +784,13 @@ mod tests {
             ("（某某财经 张小艳）", None, Some("张小艳"), None),
             ("（待续）", None, None, None),
             ("作者：ggjjzhzz", None, Some("ggjjzhzz"), None),
+            // A label glued to a word, a paper named as the writer, a time word.
+            ("——作者手记", None, None, None),
+            ("图文推荐", None, None, None),
+            ("作者：新京报", None, None, None),
+            ("记者今天（6月12日）从中国气象局获悉", None, None, None),
+            ("记者梳理发现，自2012年以来，收入持续下滑", None, None, None),
+            ("記者陳怡君/臺中報導", None, Some("陳怡君"), None),
             (
                 "该人士付之一笑。（姚峰 上海报道）",
                 None,
@@ -719,6 +887,15 @@ mod tests {
     }
 
     #[test]
+    fn brackets_inside_prose_are_no_bylines() {
+        let prose = "今天的会议讨论了很多事情，大家发言踊跃，气氛热烈。".repeat(12);
+        let party = format!("通知要求，各级党委（党组）要认真抓好学习宣传{prose}");
+        assert_eq!(parse(&party).author, None);
+        let taipei = format!("〔記者林志明／台北報導〕{prose}");
+        assert_eq!(parse(&taipei).author.as_deref(), Some("林志明"));
+    }
+
+    #[test]
     fn long_paragraphs_are_read_at_their_edges() {
         let prose = "今天的会议讨论了很多事情，大家发言踊跃，气氛热烈。".repeat(12);
         let opening = format!("据某某社某地电（记者 王大明）{prose}");
@@ -758,6 +935,52 @@ mod tests {
     }
 
     #[test]
+    fn publisher_beside_the_stamp() {
+        let cases = [
+            (vec!["某某号", "发布时间：10-08", "12:00"], Some("某某号")),
+            (
+                vec!["2022-06-02 09:52:19", "政能亮", "来自北京市"],
+                Some("政能亮"),
+            ),
+            (
+                vec!["2019-05-17", "·", "苏皖城市报道", "分享到"],
+                Some("苏皖城市报道"),
+            ),
+            // A writer's name, furniture, a piece of the headline: no publisher.
+            (vec!["王小明", "2019-05-17"], None),
+            (vec!["发布时间：2024年05月05日 |", "字体放大"], None),
+            (
+                vec![
+                    "在人间",
+                    "下载客户端",
+                    "独家抢先看",
+                    "2024年01月25日 18:03:35 来自某地",
+                ],
+                Some("在人间"),
+            ),
+            (vec!["一条新闻的", "2019-05-17"], None),
+            (vec!["一条新", "2019-05-17"], Some("一条新")),
+            (vec!["国际", "2019-05-17"], None),
+            (
+                vec![
+                    "2022年02月12日",
+                    "查看旧版(2007年11月18号以前)",
+                    "版面导航 本版导航",
+                ],
+                None,
+            ),
+            (vec!["没有时间戳的一行", "政能亮"], None),
+        ];
+        for (lines, want) in cases {
+            assert_eq!(
+                beside_stamp(&lines, "一条新闻的标题").as_deref(),
+                want,
+                "{lines:?}"
+            );
+        }
+    }
+
+    #[test]
     fn dated_lines() {
         let b = from_dated_line("2019-09-26 10:56:28 证券时报网");
         assert_eq!(b.source.as_deref(), Some("证券时报网"));
@@ -765,6 +988,8 @@ mod tests {
         assert_eq!(b.author.as_deref(), Some("叨叨姐 胡一刀 李小飞刀"));
         assert_eq!(b.source, None);
         let b = from_dated_line("2019-10-28 16:33 评论 12");
+        assert_eq!(b, Byline::default());
+        let b = from_dated_line("2024年01月25日 18:03:35 来自内蒙古自治区");
         assert_eq!(b, Byline::default());
     }
 

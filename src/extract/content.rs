@@ -68,6 +68,17 @@ fn is_comment_box(flat: &Flat, i: usize) -> bool {
     COMMENTS.is_match(&flat.class_and_id(i))
 }
 
+/// True when lowercased class and id words name a comment thread.
+pub fn is_comment_name(names: &str) -> bool {
+    COMMENTS.is_match(names)
+}
+
+/// True when lowercased class and id words name a box of other things (share bars, related
+/// stories, menus, footers).
+pub fn is_boilerplate_name(names: &str) -> bool {
+    BOILERPLATE.is_match(names)
+}
+
 /// The index of the element holding the article text.
 pub fn find_main(flat: &Flat) -> Option<usize> {
     let mut best: Option<(f64, usize)> = None;
@@ -92,7 +103,28 @@ pub fn find_main(flat: &Flat) -> Option<usize> {
             best = Some((score, i));
         }
     }
-    best.map(|(_, i)| i)
+    best.map(|(_, i)| widen_lone_paragraph(flat, i))
+}
+
+/// A single paragraph is no article container: it wins the density score when the real
+/// container also holds a link-heavy menu or promotion that dilutes it (a lead paragraph
+/// with links beside a second one without). Its parent is taken instead when that adds
+/// running text (plain characters and punctuation), not just links; the block model then
+/// trims the menu off the container's edges.
+fn widen_lone_paragraph(flat: &Flat, i: usize) -> usize {
+    let n = &flat.nodes[i];
+    let Some(p) = n.parent else { return i };
+    let parent = &flat.nodes[p];
+    if n.tag != Some("p") || matches!(parent.tag, None | Some("html" | "body")) {
+        return i;
+    }
+    let plain = |s: super::dom::Stats| u64::from(s.text.saturating_sub(s.link_text));
+    let (a, b) = (n.stats, parent.stats);
+    if plain(b) * 5 >= plain(a) * 6 && u64::from(b.punct) * 5 >= u64::from(a.punct) * 6 {
+        p
+    } else {
+        i
+    }
 }
 
 /// True for an element inside the article container that is a box of other things.
@@ -198,18 +230,23 @@ pub fn is_rule_line(line: &Line) -> bool {
 
 /// A notice that closes an article on portals: nothing after it is story text.
 pub fn is_closing_notice(line: &Line) -> bool {
-    let t = line.text.trim_start();
-    [
-        "特别声明：",
-        "特别声明:",
-        "免责声明：",
-        "免责声明:",
-        "反侵权公告",
-        "版权声明：",
-        "版权声明:",
-    ]
-    .iter()
-    .any(|p| t.starts_with(p))
+    // `“特别声明：以上作品内容…`: the notice may be quoted; `特别声明` may head a line of its own.
+    let t = line
+        .text
+        .trim_start_matches(|c: char| c.is_whitespace() || "“\"「【[".contains(c));
+    let heading = t.trim_end_matches(|c: char| c.is_whitespace() || ":：】]".contains(c));
+    matches!(heading, "特别声明" | "免责声明" | "版权声明")
+        || [
+            "特别声明：",
+            "特别声明:",
+            "免责声明：",
+            "免责声明:",
+            "反侵权公告",
+            "版权声明：",
+            "版权声明:",
+        ]
+        .iter()
+        .any(|p| t.starts_with(p))
 }
 
 #[cfg(test)]
@@ -223,6 +260,11 @@ mod tests {
             link_chars: 0,
             chars: text.chars().filter(|c| !c.is_whitespace()).count(),
             node: 0,
+            block: 0,
+            punct: text
+                .chars()
+                .filter(|c| crate::extract::dom::is_punct(*c))
+                .count(),
         }
     }
 
@@ -253,6 +295,11 @@ mod tests {
         )));
         assert!(is_site_footer(&line("本站版权所有，未经授权不得转载")));
         assert!(!is_site_footer(&line("他说版权保护越来越重要。")));
+        assert!(is_closing_notice(&line("特别声明")));
+        assert!(is_closing_notice(&line(
+            "“特别声明：以上作品内容为自媒体平台用户上传并发布"
+        )));
+        assert!(!is_closing_notice(&line("特别声明的内容如下，他说。")));
         assert!(is_rule_line(&line("------------------------------")));
         assert!(!is_rule_line(&line("-----")));
         assert!(!is_rule_line(&line("---- 第二部分 ----")));

@@ -233,9 +233,58 @@ pub fn find_all(text: &str) -> impl Iterator<Item = Found> {
     spans(text).into_iter().map(|(_, _, f)| f)
 }
 
+/// Words that label a stamp as a later revision, not the first publication.
+const UPDATE_WORDS: &[&str] = &[
+    "更新",
+    "修改",
+    "修订",
+    "最后编辑",
+    "编辑于",
+    "updated",
+    "Updated",
+    "UPDATED",
+    "modified",
+    "Modified",
+    "Last edited",
+];
+
+/// The dates in `text` that may be its publish time, in order: an "updated" stamp
+/// (`更新时间：…`, `Updated …`) comes only after every other date.
+pub fn publish_stamps(text: &str) -> Vec<Found> {
+    let found = spans(text);
+    let (mut first, mut updates) = (Vec::new(), Vec::new());
+    for (start, _, f) in found {
+        // The label sits just before the date, on the same line.
+        let before = &text[..start];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let label: String = before[line_start..]
+            .chars()
+            .rev()
+            .take(12)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        if UPDATE_WORDS.iter().any(|w| label.contains(w)) {
+            updates.push(f);
+        } else {
+            first.push(f);
+        }
+    }
+    first.extend(updates);
+    first
+}
+
 /// The byte offset just after the last date written in `text`, if any.
 pub fn span_end(text: &str) -> Option<usize> {
     spans(text).last().map(|(_, e, _)| *e)
+}
+
+/// True when `text` opens with a date (`2024年01月25日 18:03:35 来自某地`).
+pub fn starts_with_date(text: &str) -> bool {
+    let t = text.trim_start();
+    t.starts_with(|c: char| c.is_ascii_digit())
+        && spans(t).first().is_some_and(|(start, _, _)| *start == 0)
 }
 
 /// True when `text` is a date and nothing else (an entry's time stamp, not prose).
@@ -390,6 +439,94 @@ pub fn parse(value: &str) -> Option<Found> {
     find_first(v)
 }
 
+/// Stamps that count back from when the page was read: `3小时前`, `昨天 12:30`, `10-08 12:00`
+/// (no year), `2 hours ago`.
+static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+        (?P<n>\d{1,3}) \s* (?P<unit>分钟|分鐘|小时|小時|天|minutes?|mins?|hours?|days?) \s* (?:前|ago)
+      | (?P<day>刚刚|剛剛|今天|昨天|前天|just\ now|yesterday) (?: \s* (?P<H>\d{1,2}) [:：] (?P<M>\d{2}) )?
+      | (?:^|[^\d\-/.年]) (?P<mo>\d{1,2}) (?:-|/|月) (?P<d>\d{1,2}) 日? \s+ (?P<H2>\d{1,2}) [:：] (?P<M2>\d{2})",
+    )
+    .expect("relative date regex compiles")
+});
+
+/// The first stamp in `text` that counts back from `anchor` (when the page was fetched),
+/// on Beijing's clock. A month and day without a year is the latest such day not after
+/// the anchor.
+pub fn relative(text: &str, anchor: DateTime<FixedOffset>) -> Option<Found> {
+    let now = anchor.with_timezone(&beijing());
+    let c = RELATIVE.captures(text)?;
+    let num = |name: &str| c.name(name).and_then(|m| m.as_str().parse::<i64>().ok());
+    let at = |day: chrono::NaiveDate, h: Option<i64>, m: Option<i64>| {
+        let (has_time, h, m) = match (h, m) {
+            (Some(h), Some(m)) => (true, h, m),
+            _ => (false, 0, 0),
+        };
+        let time = NaiveTime::from_hms_opt(u32::try_from(h).ok()?, u32::try_from(m).ok()?, 0)?;
+        let t = beijing()
+            .from_local_datetime(&NaiveDateTime::new(day, time))
+            .single()?;
+        Some(Found {
+            time: t,
+            has_time,
+            zoned: false,
+        })
+    };
+    if let (Some(n), Some(unit)) = (num("n"), c.name("unit")) {
+        let u = unit.as_str();
+        let back = if u.starts_with('分') || u.starts_with("min") {
+            chrono::Duration::minutes(n)
+        } else if u.starts_with('小') || u.starts_with("hour") {
+            chrono::Duration::hours(n)
+        } else {
+            chrono::Duration::days(n)
+        };
+        let t = now.checked_sub_signed(back)?;
+        // Minutes and hours ago give the time of day; days ago only the day.
+        let has_time = !(u == "天" || u.starts_with("day"));
+        let t = if has_time {
+            t.with_second(0)?.with_nanosecond(0)?
+        } else {
+            t.with_hour(0)?
+                .with_minute(0)?
+                .with_second(0)?
+                .with_nanosecond(0)?
+        };
+        return Some(Found {
+            time: t,
+            has_time,
+            zoned: false,
+        });
+    }
+    if let Some(day) = c.name("day") {
+        let back = match day.as_str() {
+            "昨天" | "yesterday" => 1,
+            "前天" => 2,
+            _ => 0,
+        };
+        if back == 0 && num("H").is_none() && day.as_str() != "今天" {
+            // `刚刚`: the fetch time itself.
+            return Some(Found {
+                time: now.with_second(0)?.with_nanosecond(0)?,
+                has_time: true,
+                zoned: false,
+            });
+        }
+        let d = now.date_naive().checked_sub_days(chrono::Days::new(back))?;
+        return at(d, num("H"), num("M"));
+    }
+    let (mo, d) = (num("mo")?, num("d")?);
+    let (mo, d) = (u32::try_from(mo).ok()?, u32::try_from(d).ok()?);
+    let this_year = NaiveDate::from_ymd_opt(now.year(), mo, d)?;
+    let day = if this_year > now.date_naive() {
+        NaiveDate::from_ymd_opt(now.year() - 1, mo, d)?
+    } else {
+        this_year
+    };
+    at(day, num("H2"), num("M2"))
+}
+
 /// A date written in a URL path (`/2021/0512/`, `/2021-05-12/`, `/20210512/`, `t20210512_`).
 pub fn from_url(url: &str) -> Option<Found> {
     let path = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
@@ -527,6 +664,39 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(show(dateline(input)), want, "input {input:?}");
         }
+    }
+
+    #[test]
+    fn relative_stamps() {
+        let anchor = DateTime::parse_from_rfc3339("2021-03-05T02:00:00+00:00").expect("anchor");
+        // 10:00 on 5 March in Beijing.
+        let cases = [
+            ("3小时前", Some("2021-03-05 07:00")),
+            ("发布于 25分钟前", Some("2021-03-05 09:35")),
+            ("昨天 23:15", Some("2021-03-04 23:15")),
+            ("前天", Some("2021-03-03 00:00")),
+            ("发布时间：03-04 12:00", Some("2021-03-04 12:00")),
+            ("发布时间：12-30 08:00", Some("2020-12-30 08:00")),
+            ("2 hours ago", Some("2021-03-05 08:00")),
+            ("刚刚", Some("2021-03-05 10:00")),
+            ("共3篇", None),
+        ];
+        for (text, want) in cases {
+            let got = relative(text, anchor).map(|f| f.time.format("%Y-%m-%d %H:%M").to_string());
+            assert_eq!(got.as_deref(), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn update_stamps_come_last() {
+        let text = "更新时间：2021-03-06 10:00 发布时间：2021-03-05 09:12";
+        let got: Vec<String> = publish_stamps(text)
+            .iter()
+            .map(|f| f.time.format("%Y-%m-%d %H:%M").to_string())
+            .collect();
+        assert_eq!(got, ["2021-03-05 09:12", "2021-03-06 10:00"]);
+        let only = publish_stamps("Updated: 2021-03-06 10:00");
+        assert_eq!(only.len(), 1);
     }
 
     #[test]

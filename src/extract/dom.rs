@@ -193,14 +193,15 @@ impl<'a> Flat<'a> {
     pub fn lines(&self, range: std::ops::Range<usize>, skip: &dyn Fn(usize) -> bool) -> Vec<Line> {
         let mut lines = Vec::new();
         let mut cur = Line::default();
-        let mut block_ends: Vec<usize> = Vec::new();
+        // Open block elements: (index, end of subtree).
+        let mut blocks: Vec<(usize, usize)> = Vec::new();
         let mut skip_until = 0usize;
         let mut last_parent: Option<usize> = None;
         let end = range.end.min(self.nodes.len());
         let mut i = range.start;
         while i < end {
-            while block_ends.last().is_some_and(|e| *e <= i) {
-                block_ends.pop();
+            while blocks.last().is_some_and(|(_, e)| *e <= i) {
+                blocks.pop();
                 cur.flush(&mut lines);
             }
             let n = &self.nodes[i];
@@ -216,7 +217,7 @@ impl<'a> Flat<'a> {
             match n.node.value() {
                 Node::Element(_) if self.is_block(i) => {
                     cur.flush(&mut lines);
-                    block_ends.push(i + n.size);
+                    blocks.push((i, i + n.size));
                 }
                 Node::Element(e) if e.name() == "img" => {
                     // Captions live in alt text only when nothing else names the picture.
@@ -226,7 +227,8 @@ impl<'a> Flat<'a> {
                         cur.mark_boundary();
                     }
                     last_parent = n.parent;
-                    cur.push(t, n.in_link, i);
+                    let block = blocks.last().map_or(range.start, |(b, _)| *b);
+                    cur.push(t, n.in_link, i, block);
                 }
                 _ => {}
             }
@@ -247,6 +249,10 @@ pub struct Line {
     pub chars: usize,
     /// Index of the first text node of the line.
     pub node: usize,
+    /// Index of the innermost block element the line is in.
+    pub block: usize,
+    /// Sentence punctuation outside links.
+    pub punct: usize,
 }
 
 impl Line {
@@ -256,9 +262,10 @@ impl Line {
         }
     }
 
-    fn push(&mut self, t: &str, in_link: bool, node: usize) {
+    fn push(&mut self, t: &str, in_link: bool, node: usize, block: usize) {
         if self.text.is_empty() {
             self.node = node;
+            self.block = block;
         }
         let mut last_space = self.text.ends_with(' ') || self.text.is_empty();
         for c in t.chars() {
@@ -283,6 +290,8 @@ impl Line {
             self.chars += 1;
             if in_link {
                 self.link_chars += 1;
+            } else if is_punct(c) {
+                self.punct += 1;
             }
         }
     }
@@ -297,6 +306,8 @@ impl Line {
                 link_chars: self.link_chars,
                 chars: self.chars,
                 node: self.node,
+                block: self.block,
+                punct: self.punct,
             });
         }
         *self = Line::default();

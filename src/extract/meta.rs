@@ -15,6 +15,7 @@ static CANONICAL: LazyLock<Selector> = LazyLock::new(|| sel("link[rel=canonical]
 static TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
 static JSON_LD: LazyLock<Selector> = LazyLock::new(|| sel("script[type='application/ld+json']"));
 static TIME: LazyLock<Selector> = LazyLock::new(|| sel("time[datetime], time[pubdate]"));
+static FIRST_H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
 static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1, h2, .title, .article-title, #title"));
 
 #[derive(Debug, Default)]
@@ -25,6 +26,8 @@ pub struct HeadInfo {
     pub title: Option<String>,
     /// Headline candidates from h1/h2/title-classed elements, in document order.
     pub headings: Vec<String>,
+    /// The first `<h1>` with text.
+    pub h1: Option<String>,
     pub ld_published: Option<String>,
     pub ld_headline: Option<String>,
     pub ld_author: Option<String>,
@@ -84,6 +87,10 @@ pub fn read(doc: &Html) -> HeadInfo {
             (2..=120).contains(&n)
         })
         .collect();
+    info.h1 = doc
+        .select(&FIRST_H1)
+        .map(text_of)
+        .find(|t| (2..=120).contains(&t.chars().count()));
     for script in doc.select(&JSON_LD) {
         let raw: String = script.text().collect();
         if let Ok(v) = serde_json::from_str::<serde_json::Value>(&raw) {

@@ -1,6 +1,16 @@
 //! HTML to [`Article`]: charset, main content, title, publish time, byline, section and
 //! keywords. The only stage that touches HTML.
+//!
+//! `charset.rs` decodes the bytes and `dom.rs` flattens the parsed page into nodes and lines
+//! of visible text. `content.rs` picks the article container by punctuation and link density;
+//! `blocks.rs` scores every line with signals that hold across sites and a small learned
+//! model (`block_model.rs`, data written by `examples/extract_blocks.rs`), and decides where
+//! the story starts and ends in and around that container. `title.rs` reconciles `<h1>`,
+//! og:title and `<title>`; `date.rs` reads publish times; `byline.rs` reads 来源/作者/编辑;
+//! `meta.rs` reads what `<head>` says. This file drives them and holds the output types.
 
+mod block_model;
+pub mod blocks;
 mod byline;
 mod charset;
 mod content;
@@ -15,6 +25,7 @@ use regex::Regex;
 use scraper::Html;
 use serde::Serialize;
 
+pub use blocks::BlockModel;
 pub use byline::Byline;
 pub use charset::decode;
 
@@ -67,13 +78,25 @@ pub fn extract_page(page: &RawPage) -> Result<Article> {
             format!("{tags} tags, over the cap of {MAX_TAGS} (not an article page)"),
         ));
     }
-    extract_html(&text, page.url.as_deref())
+    // When the page was fetched anchors stamps that count back (`3小时前`, `昨天 12:30`).
+    let fetched = page
+        .fetched_at
+        .as_deref()
+        .and_then(date::parse)
+        .map(|f| f.time);
+    extract_document(&text, page.url.as_deref(), fetched, &block_model::MODEL)
         .map_err(|reason| Error::bad_input(&page.origin, reason))
 }
 
 /// The JSON Lines output of `zhnews extract`.
 #[derive(Debug, Serialize)]
 pub struct ExtractOutput<'a> {
+    /// Where the input came from (`path`, `path:line`, `path#record`), so a reader can find
+    /// the page again; absent where the caller has no input to name (the HTTP API).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<&'a str>,
+    /// The page's address: `<link rel=canonical>`, else og:url, else the URL the crawl (WARC,
+    /// JSON Lines) fetched it from.
     pub url: Option<&'a str>,
     pub title: &'a str,
     pub published: Option<String>,
@@ -88,6 +111,7 @@ pub struct ExtractOutput<'a> {
 impl<'a> From<&'a Article> for ExtractOutput<'a> {
     fn from(a: &'a Article) -> Self {
         ExtractOutput {
+            origin: None,
             url: a.url.as_deref(),
             title: &a.title,
             published: a.published.map(|t| t.to_rfc3339()),
@@ -97,6 +121,16 @@ impl<'a> From<&'a Article> for ExtractOutput<'a> {
             section: a.section.as_deref(),
             keywords: &a.keywords,
             body: &a.body,
+        }
+    }
+}
+
+impl<'a> ExtractOutput<'a> {
+    /// The output for an article read from the input named `origin`.
+    pub fn with_origin(a: &'a Article, origin: &'a str) -> Self {
+        ExtractOutput {
+            origin: Some(origin),
+            ..ExtractOutput::from(a)
         }
     }
 }
@@ -164,6 +198,96 @@ fn section_from(lines: &[dom::Line], head: &meta::HeadInfo) -> Option<String> {
 
 /// Extracts from decoded HTML. The error is the reason, without the origin.
 pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Article, String> {
+    extract_html_with(html, url, &block_model::MODEL)
+}
+
+/// The model that scores lines as story text or not, as shipped.
+pub fn block_model() -> &'static BlockModel {
+    &block_model::MODEL
+}
+
+/// The lines of visible text in and around a page's article container, with their block
+/// features, for training and checking the block model (`examples/extract_blocks.rs`).
+pub fn block_features(html: &str) -> Vec<(String, [f32; blocks::N_FEATURES])> {
+    let doc = Html::parse_document(html);
+    let head = meta::read(&doc);
+    let flat = dom::Flat::new(&doc);
+    let Some(main) = content::find_main(&flat) else {
+        return Vec::new();
+    };
+    let all_lines = flat.lines(0..flat.nodes.len(), &|_| false);
+    let title = title::choose(&head, &all_lines, main);
+    let layout = layout(&flat, &all_lines, main, &title);
+    let (x, _) = blocks::features(&flat, &all_lines, &layout);
+    let in_main = in_container(&flat, &all_lines, main);
+    let window = blocks::window(&in_main);
+    all_lines
+        .into_iter()
+        .map(|l| l.text)
+        .zip(x)
+        .enumerate()
+        .filter(|(i, _)| window.contains(i))
+        .map(|(_, row)| row)
+        .collect()
+}
+
+/// For each line, whether it is in the container `main` and not in a box of other things
+/// inside it (share bars, related stories, comments).
+fn in_container(flat: &dom::Flat, lines: &[dom::Line], main: usize) -> Vec<bool> {
+    let end = main + flat.nodes[main].size;
+    let mut boxed_until = 0usize;
+    let mut boxed = vec![false; end.saturating_sub(main)];
+    for i in main + 1..end {
+        // Only blocks: a `<span class="hljs-comment">` in a code listing is no box.
+        if i >= boxed_until && flat.is_block(i) && content::is_boilerplate_box(flat, i) {
+            boxed_until = i + flat.nodes[i].size;
+        }
+        boxed[i - main] = i < boxed_until;
+    }
+    lines
+        .iter()
+        .map(|l| (main..end).contains(&l.node) && !boxed[l.node - main])
+        .collect()
+}
+
+/// The main container and the headline's line.
+fn layout<'t>(
+    flat: &dom::Flat,
+    all_lines: &[dom::Line],
+    main: usize,
+    title: &'t str,
+) -> blocks::Layout<'t> {
+    let main_end = main + flat.nodes[main].size;
+    let first_body_line = all_lines
+        .iter()
+        .position(|l| l.node >= main)
+        .unwrap_or(all_lines.len());
+    let title_line = all_lines[..first_body_line].iter().rposition(|l| {
+        !title.is_empty() && l.chars >= 4 && (l.text.contains(title) || title.contains(&l.text))
+    });
+    blocks::Layout {
+        main: main..main_end,
+        title_line,
+        title,
+    }
+}
+
+/// [`extract_html`] with another block model (to check a model trained without some pages).
+pub fn extract_html_with(
+    html: &str,
+    url: Option<&str>,
+    model: &BlockModel,
+) -> std::result::Result<Article, String> {
+    extract_document(html, url, None, model)
+}
+
+/// Extracts from decoded HTML fetched at `fetched` (when known).
+fn extract_document(
+    html: &str,
+    url: Option<&str>,
+    fetched: Option<chrono::DateTime<chrono::FixedOffset>>,
+    model: &BlockModel,
+) -> std::result::Result<Article, String> {
     let doc = Html::parse_document(html);
     let head = meta::read(&doc);
     let flat = dom::Flat::new(&doc);
@@ -179,15 +303,48 @@ pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Articl
         .iter()
         .position(|l| l.node >= main)
         .unwrap_or(all_lines.len());
-    let title_line = all_lines[..first_body_line].iter().rposition(|l| {
-        !title.is_empty() && l.chars >= 4 && (l.text.contains(&title) || title.contains(&l.text))
-    });
-    let header_start = title_line
-        .unwrap_or(0)
-        .max(first_body_line.saturating_sub(15));
-    let header: Vec<&dom::Line> = all_lines[header_start..first_body_line]
+    let layout = layout(&flat, &all_lines, main, &title);
+    let title_line = layout.title_line;
+    let (x, roles) = blocks::features(&flat, &all_lines, &layout);
+    let probs: Vec<f32> = x.iter().map(|x| model.probability(x)).collect();
+    let in_main = in_container(&flat, &all_lines, main);
+    let chosen_ix = blocks::select(&all_lines, &probs, &roles, &in_main, title_line, model);
+    let chosen: Vec<&dom::Line> = chosen_ix.iter().filter_map(|i| all_lines.get(*i)).collect();
+    // The container's lines the model left out still carry bylines and time stamps.
+    let mut is_chosen = vec![false; all_lines.len()];
+    for &i in &chosen_ix {
+        is_chosen[i] = true;
+    }
+    let candidates: Vec<(&dom::Line, bool)> = all_lines
         .iter()
-        .filter(|l| l.link_ratio() < 0.9 || l.chars < 20)
+        .enumerate()
+        .filter(|(i, _)| is_chosen[*i] || in_main[*i])
+        .map(|(i, l)| (l, is_chosen[i]))
+        .collect();
+    // The header: from the headline to where the story starts, wherever the template put
+    // the two (a headline inside the container, a stamp in a share box beside it), else the
+    // lines just above the container.
+    let n_title = title.chars().count();
+    let headlines: Vec<usize> = all_lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| n_title >= 4 && l.chars <= n_title + 12 && l.text.contains(title.as_str()))
+        .map(|(i, _)| i)
+        .take(3)
+        .collect();
+    let story_start = chosen_ix.first().copied().unwrap_or(first_body_line);
+    let header_range = match title_line.or(headlines.first().copied()) {
+        Some(h) if h < story_start && story_start - h <= 20 => h..story_start,
+        _ => {
+            title_line
+                .unwrap_or(0)
+                .max(first_body_line.saturating_sub(15))..first_body_line
+        }
+    };
+    // Menus are no header, but a stamp may be a link (to the day's archive).
+    let header: Vec<&dom::Line> = all_lines[header_range]
+        .iter()
+        .filter(|l| l.link_ratio() < 0.9 || l.chars < 20 || date::find_first(&l.text).is_some())
         .collect();
     let after_body: Vec<&dom::Line> = all_lines
         .iter()
@@ -201,7 +358,20 @@ pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Articl
     let mut byline_text = String::new();
     let mut body_chars = 0usize;
     let mut para_nodes: Vec<usize> = Vec::new();
-    for line in &body_lines {
+    for (line, kept) in candidates {
+        if !kept {
+            // Above the story: header matter. Below it only labelled lines: a bare date
+            // there stamps a related story.
+            let above = body_chars == 0;
+            if line.chars <= 80
+                && line.link_ratio() < 0.5
+                && (above || byline::is_meta_line(&line.text))
+            {
+                byline_text.push_str(&line.spaced);
+                byline_text.push('\n');
+            }
+            continue;
+        }
         if content::is_closing_notice(line)
             || body_chars >= 100 && content::is_site_footer(line)
             || body_chars >= 300 && content::is_rule_line(line)
@@ -251,7 +421,9 @@ pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Articl
         if paragraphs.is_empty() && key == title_key {
             continue;
         }
-        if byline::is_meta_line(&line.text) {
+        // A bare name above the first paragraph is the writer's byline (essays, papers).
+        let lone_byline = body_chars == 0 && byline::lone_names(&line.text).is_some();
+        if lone_byline || byline::is_meta_line(&line.text) {
             byline_text.push_str(&line.spaced);
             byline_text.push('\n');
             continue;
@@ -264,7 +436,7 @@ pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Articl
         paragraphs.push(&line.text);
     }
     while paragraphs.len() > 1
-        && body_lines
+        && chosen
             .iter()
             .any(|l| paragraphs.last().is_some_and(|p| *p == l.text) && content::is_promo(l))
     {
@@ -317,16 +489,24 @@ pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Articl
         .iter()
         .find(|a| byline::looks_like_media(a))
         .cloned();
-    // Essays and papers print the writer's bare name under the headline.
-    let lone = title_line
-        .map(|t| &all_lines[t + 1..first_body_line])
-        .unwrap_or_default()
+    // Essays and papers print the writer's bare name right under the headline (wherever
+    // the page shows it: a breadcrumb may repeat it), or, where no line shows the headline,
+    // at the top of the container.
+    let mut under_headline: Vec<usize> = headlines
         .iter()
+        .flat_map(|&i| i + 1..(i + 4).min(all_lines.len()))
+        .collect();
+    if under_headline.is_empty() {
+        under_headline = (0..all_lines.len())
+            .filter(|&i| in_main[i])
+            .take(3)
+            .collect();
+    }
+    let lone = under_headline
+        .into_iter()
+        .filter_map(|i| all_lines.get(i))
         .filter(|l| l.link_chars == 0)
-        .map(|l| l.text.as_str())
-        .chain(paragraphs.iter().take(5).copied())
-        .take(6)
-        .find_map(byline::lone_names);
+        .find_map(|l| byline::lone_names(&l.text));
     let source = from_header
         .source
         .or(from_rest.source)
@@ -335,11 +515,32 @@ pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Articl
             head.get(&["source", "og:source", "article:source", "mediaid"])
                 .map(str::to_string)
         })
+        .or_else(|| {
+            headlines.iter().find_map(|&h| {
+                let below: Vec<&str> = all_lines
+                    .iter()
+                    .skip(h + 1)
+                    .take(6)
+                    .map(|l| l.text.as_str())
+                    .collect();
+                byline::beside_stamp(&below, &title)
+            })
+        })
         .or_else(|| meta_media.clone().filter(|a| a.chars().count() <= 20));
+    // Names after a date with no label (`2020-06-05 20:35 某某 某某`) are left to the
+    // labelled rules: without a label they are as often a column or a source as writers.
+    // An author tag is taken only when the page shows the name, and not as its editor
+    // (CMSs put the editor there).
+    let shown_as_writer = |name: &str| {
+        let key: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+        all_lines.iter().any(|l| {
+            let text: String = l.text.chars().filter(|c| !c.is_whitespace()).collect();
+            text.contains(&key) && !byline::names_editor(&text)
+        })
+    };
     let author = from_header
         .author
         .or(from_rest.author)
-        .or(dated.author)
         .or(lone)
         .or_else(|| {
             meta_person.filter(|a| {
@@ -350,6 +551,7 @@ pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Articl
                         .title
                         .as_deref()
                         .is_some_and(|t| t.contains(a.as_str()))
+                    && shown_as_writer(a)
             })
         });
     let editor = from_header.editor.or(from_rest.editor);
@@ -365,10 +567,15 @@ pub fn extract_html(html: &str, url: Option<&str>) -> std::result::Result<Articl
         .or_else(|| url.map(str::to_string));
     let page_time = publish_time(
         &head,
-        &header_text,
-        &byline_text,
-        &all_lines,
-        main_end,
+        &TimeClues {
+            header: &header_text,
+            body_meta: &byline_text,
+            lines: &all_lines,
+            headline: title_line.or(headlines.first().copied()),
+            story_end: chosen_ix.last().map_or(first_body_line, |i| i + 1),
+            main_end,
+            fetched,
+        },
         canonical.as_deref().or(url),
     );
     // A reprint is dated by its own header, not by when the page reposted it.
@@ -429,23 +636,55 @@ fn reprint_date(body_lines: &[dom::Line]) -> Option<date::Found> {
     None
 }
 
+/// Where a page may state when it was published.
+struct TimeClues<'a> {
+    /// From the headline to the story.
+    header: &'a str,
+    /// Byline and stamp lines the body set aside.
+    body_meta: &'a str,
+    lines: &'a [dom::Line],
+    headline: Option<usize>,
+    /// The line after the story's last.
+    story_end: usize,
+    /// The node after the article container.
+    main_end: usize,
+    /// When the page was fetched, for stamps that count back from it.
+    fetched: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+/// Words that label a stamp as the time a story was posted, when it follows the story
+/// (`posted @ 2024-05-09 14:45`, `发表于 2005-9-15`).
+const POSTED_LABELS: &[&str] = &[
+    "posted",
+    "Posted",
+    "POSTED",
+    "发表于",
+    "发布于",
+    "发表时间",
+    "发布时间",
+    "發表於",
+    "發佈於",
+    "published",
+    "Published",
+];
+
 /// The publish time, most trusted first: a dated byline near the title, meta tags, JSON-LD,
-/// `<time>`, then dates in the page's text (not in links or the footer), then the URL.
+/// `<time>`, a labelled stamp under the story, then dates in the page's text nearest the
+/// story (not in links or the footer), then the URL. An "updated" stamp counts only where
+/// nothing else is dated.
 fn publish_time(
     head: &meta::HeadInfo,
-    header_text: &str,
-    body_meta_text: &str,
-    all_lines: &[dom::Line],
-    main_end: usize,
+    clues: &TimeClues,
     url: Option<&str>,
 ) -> Option<chrono::DateTime<chrono::FixedOffset>> {
     // A stamp with a time of day beats a bare date in the same header (`建立于:2004年10月6日`
     // in a blog's sidebar above `发表于 2005-9-15 11:46`).
-    let first_timed = |t: &str| date::find_all(t).find(|f| f.has_time);
-    let byline = first_timed(header_text)
-        .or_else(|| date::find_first(header_text))
-        .or_else(|| first_timed(body_meta_text))
-        .or_else(|| date::find_first(body_meta_text));
+    let first_timed = |t: &str| date::publish_stamps(t).into_iter().find(|f| f.has_time);
+    let first = |t: &str| date::publish_stamps(t).into_iter().next();
+    let byline = first_timed(clues.header)
+        .or_else(|| first(clues.header))
+        .or_else(|| first_timed(clues.body_meta))
+        .or_else(|| first(clues.body_meta));
     if let Some(f) = byline.filter(|f| f.has_time) {
         return Some(f.time);
     }
@@ -490,24 +729,45 @@ fn publish_time(
         (None, Some(s)) => return Some(s.time),
         (None, None) => {}
     }
-    let in_text = all_lines
+    // A header stamp that counts back (`3小时前`, `10-08 12:00`), where the fetch time
+    // anchors it.
+    if let Some(r) = clues.fetched.and_then(|at| {
+        date::relative(clues.header, at).or_else(|| date::relative(clues.body_meta, at))
+    }) {
+        return Some(r.time);
+    }
+    let lines = clues.lines;
+    let plain = |l: &&dom::Line| {
+        l.link_ratio() < 0.5
+            && !l.text.contains('©')
+            && !l.text.contains("版权")
+            && !l.text.to_ascii_lowercase().contains("copyright")
+    };
+    // A stamp labelled as the posting time just under the story (blogs put it there).
+    let posted = lines
         .iter()
-        .filter(|l| {
-            l.node < main_end
-                && l.link_ratio() < 0.5
-                && !l.text.contains('©')
-                && !l.text.contains("版权")
-                && !l.text.to_ascii_lowercase().contains("copyright")
-        })
-        .find_map(|l| date::find_first(&l.text))
+        .skip(clues.story_end)
+        .take(15)
+        .filter(|l| l.chars <= 80 && POSTED_LABELS.iter().any(|w| l.text.contains(w)))
+        .find_map(|l| first(&l.text));
+    // Dates in the text, nearest the story first: from the headline down to the end of
+    // the container, then upwards from the headline (a site's calendar widget is furthest).
+    let start = clues.headline.unwrap_or(0).min(lines.len());
+    let down = lines[start..].iter().filter(|l| l.node < clues.main_end);
+    let up = lines[..start].iter().rev();
+    let in_text = down
+        .clone()
+        .chain(up.clone())
+        .filter(plain)
+        .find_map(|l| first(&l.text))
         .or_else(|| {
-            all_lines
-                .iter()
-                .filter(|l| l.node < main_end && l.link_ratio() < 0.5 && l.chars <= 200)
+            down.chain(up)
+                .filter(|l| l.link_ratio() < 0.5 && l.chars <= 200)
                 .find_map(|l| date::find_month(&l.text))
         });
     // Last resorts: the page's own "updated" stamp, then a date in the URL.
-    in_text
+    posted
+        .or(in_text)
         .or_else(|| {
             head.get(&["dateupdate", "datemodified", "article:modified_time"])
                 .and_then(date::parse)
@@ -676,6 +936,27 @@ mod tests {
         );
         let a = extract_html(&html, None).expect("article");
         assert!(!a.body.contains("网友"), "{}", a.body);
+    }
+
+    #[test]
+    fn relative_stamps_need_the_fetch_time() {
+        let html = format!(
+            "<html><head><title>一条新闻的标题_某网</title></head><body>\
+            <h1>一条新闻的标题</h1><div>某某号</div><div>发布时间：昨天 12:30</div>\
+            <div><p>{PROSE}</p><p>{PROSE}</p></div></body></html>"
+        );
+        let page = |fetched_at: Option<&str>| RawPage {
+            origin: "t.html".into(),
+            url: None,
+            bytes: html.clone().into_bytes(),
+            http_charset: None,
+            fetched_at: fetched_at.map(str::to_string),
+        };
+        let a = extract_page(&page(Some("2021-03-05T02:00:00Z"))).expect("article");
+        let published = a.published.map(|t| t.to_rfc3339());
+        assert_eq!(published.as_deref(), Some("2021-03-04T12:30:00+08:00"));
+        let a = extract_page(&page(None)).expect("article");
+        assert_eq!(a.published, None);
     }
 
     #[test]

@@ -14,7 +14,14 @@ pub fn title_parts(title: &str) -> Vec<String> {
             && i + 1 < chars.len()
             && !chars[i - 1].is_ascii()
             && !chars[i + 1].is_ascii();
-        if bare_hyphen || matches!(c, '_' | '|' | '｜' | '—' | '–' | '丨') {
+        // A dash between spaces sets off a site name (`标题 — 某网`); a doubled or bare one
+        // is the headline's own (`主题——副题`, `中国—东盟`).
+        let spaced_dash = matches!(c, '—' | '–')
+            && i > 0
+            && i + 1 < chars.len()
+            && chars[i - 1] == ' '
+            && chars[i + 1] == ' ';
+        if bare_hyphen || spaced_dash || matches!(c, '_' | '|' | '｜' | '丨') {
             marked.push('\u{1}');
         } else {
             marked.push(c);
@@ -107,11 +114,39 @@ fn reconcile(chosen: String, page_title: &str, full_title: &str) -> String {
 
 pub fn choose(head: &HeadInfo, lines: &[Line], main: usize) -> String {
     let page_title = head.title.as_deref().map(strip_site).unwrap_or_default();
-    reconcile(
+    let chosen = reconcile(
         choose_raw(head, lines, main, &page_title),
         &page_title,
         head.title.as_deref().unwrap_or_default(),
-    )
+    );
+    strip_media_tag(&chosen).to_string()
+}
+
+/// Kinds of media a portal tags a headline with: `[视频]`, `【组图】`. They say how the story
+/// is told, not what it is called (column names such as `【资讯汇总】` stay).
+const MEDIA_TAGS: &[&str] = &[
+    "视频", "组图", "图文", "图集", "图片", "多图", "图", "音频", "直播", "动画", "高清", "Video",
+    "VIDEO", "video",
+];
+
+/// The headline without a leading media tag.
+pub fn strip_media_tag(title: &str) -> &str {
+    let t = title.trim_start();
+    let Some(open) = t.chars().next().filter(|c| matches!(c, '[' | '【' | '［')) else {
+        return title;
+    };
+    let inner = &t[open.len_utf8()..];
+    let Some(close) = inner.find([']', '】', '］']) else {
+        return title;
+    };
+    let tag = inner[..close].trim();
+    let after = &inner[close..];
+    let rest = after[after.chars().next().map_or(0, char::len_utf8)..].trim_start();
+    if MEDIA_TAGS.contains(&tag) && rest.chars().count() >= 4 {
+        rest
+    } else {
+        title
+    }
 }
 
 fn choose_raw(head: &HeadInfo, lines: &[Line], main: usize, page_title: &str) -> String {
@@ -147,6 +182,13 @@ fn choose_raw(head: &HeadInfo, lines: &[Line], main: usize, page_title: &str) ->
     }
     if let Some((_, _, h)) = best {
         return h;
+    }
+    // A `<title>` that names only the site (`-某某网`): the page's first heading is the
+    // headline when it is long enough to be one.
+    if page_title.chars().count() <= 6 && og.is_none() {
+        if let Some(h) = head.h1.as_deref().filter(|h| h.chars().count() >= 6) {
+            return h.to_string();
+        }
     }
     // Old table layouts: a short line just before the body that the <title> contains.
     if !page_title.is_empty() {
@@ -207,6 +249,24 @@ mod tests {
     }
 
     #[test]
+    fn media_tags() {
+        let cases = [
+            ("[视频]某地举行新闻发布会", "某地举行新闻发布会"),
+            ("【组图】某地举行新闻发布会", "某地举行新闻发布会"),
+            (
+                "【资讯汇总】9月26日盘中重要资讯汇总",
+                "【资讯汇总】9月26日盘中重要资讯汇总",
+            ),
+            ("[视频]短", "[视频]短"),
+            ("[视频", "[视频"),
+            ("小两口尝试以钱生钱(图)", "小两口尝试以钱生钱(图)"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(strip_media_tag(input), want);
+        }
+    }
+
+    #[test]
     fn site_suffixes() {
         let cases = [
             (
@@ -223,6 +283,9 @@ mod tests {
                 "社会资本、人力资本与下岗职工的再就业",
             ),
             ("iPhone-11 发布", "iPhone-11 发布"),
+            ("主题句——副题句写在这里_某网", "主题句——副题句写在这里"),
+            ("韩正出席庆祝中国—巴西建交50周年招待会", "韩正出席庆祝中国—巴西建交50周年招待会"),
+            ("一条新闻的标题 — 某网", "一条新闻的标题"),
         ];
         for (input, want) in cases {
             assert_eq!(strip_site(input), want);
