@@ -8,7 +8,8 @@ pub mod schema;
 mod settings;
 mod writer;
 
+pub use dedup::{Grouped, Grouping, Reprints};
 pub use open::{create_or_open, open_existing, OpenIndex};
 pub use schema::Fields;
 pub use settings::IndexSettings;
-pub use writer::{IndexOptions, IndexSummary, Indexer, Phase, Progress, Skipped};
+pub use writer::{IndexOptions, IndexSummary, Indexer, Phase, Pipeline, Progress, Record, Skipped};

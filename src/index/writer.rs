@@ -2,7 +2,7 @@
 //! tantivy (its own indexing threads tokenize), commit in batches. A kill between commits
 //! loses only the uncommitted batch; re-running the same input skips what is there.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender};
@@ -13,10 +13,10 @@ use serde::Serialize;
 use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
-use super::dedup::{beijing_day, Candidate, Existing};
+use super::dedup::{Existing, Grouping};
 use super::open::OpenIndex;
 use super::schema::{hash64, id_hash};
-use crate::analyze::fingerprint::{fingerprint, same_text, to_bytes, Fingerprint};
+use crate::analyze::fingerprint::to_bytes;
 use crate::article::Article;
 use crate::error::{Error, Result};
 use crate::{extract, ingest};
@@ -203,7 +203,11 @@ impl Indexer {
             .reader_builder()
             .reload_policy(tantivy::ReloadPolicy::Manual)
             .try_into()?;
-        let mut existing = Existing::load(&reader.searcher())?;
+        let Existing {
+            mut content,
+            reprints,
+        } = Existing::load(&reader.searcher())?;
+        let mut grouping = Grouping::new(reprints, self.options.detect_reprints);
         if reader.searcher().num_docs() == 0 && self.options.final_merge {
             // A new index is merged once at the end: merging as it grows would rewrite
             // each article several times, and the larger merges held memory that grew
@@ -211,7 +215,6 @@ impl Indexer {
             self.writer()?.set_merge_policy(Box::new(NoMergePolicy));
         }
         let mut texts = Texts {
-            pending: HashMap::new(),
             searcher: reader.searcher(),
             fields: self.open.fields,
         };
@@ -260,10 +263,10 @@ impl Indexer {
                 }
             };
             let key = id_hash(&article.id);
-            let content = content_hash(&article);
+            let hash = content_hash(&article);
             let repeated = !seen.insert(key);
-            match existing.content.get(&key) {
-                Some(c) if *c == content => {
+            match content.get(&key) {
+                Some(c) if *c == hash => {
                     if repeated {
                         summary.duplicate_ids += 1;
                     } else {
@@ -283,33 +286,12 @@ impl Indexer {
                 }
                 None => summary.added += 1,
             }
-            existing.content.insert(key, content);
-            let (fp, (group, is_copy)) = if self.options.detect_reprints {
-                let fp = fingerprint(&article.body);
-                let day = article.published.map(|p| beijing_day(p.timestamp()));
-                let found = existing.reprints.assign(
-                    key,
-                    &Candidate {
-                        fingerprint: &fp,
-                        day,
-                    },
-                    &mut |other| {
-                        texts
-                            .body(other)
-                            .is_some_and(|t| same_text(&t, &article.body))
-                    },
-                );
-                if !fp.minhash.is_empty() {
-                    texts.pending.insert(key, article.body.clone());
-                }
-                (fp, found)
-            } else {
-                (Fingerprint::none(), (key, false))
-            };
-            if is_copy {
+            content.insert(key, hash);
+            let grouped = grouping.assign(key, &article, &mut |other| texts.body(other));
+            if grouped.is_copy {
                 summary.reprints += 1;
             }
-            let doc = self.document(&article, key, content, group, &fp);
+            let doc = self.document(&article, key, hash, grouped.group, &grouped.fingerprint);
             self.writer()?.add_document(doc)?;
             pending += 1;
             if pending >= self.options.commit_every {
@@ -319,7 +301,7 @@ impl Indexer {
                 // What was pending is now in the index.
                 reader.reload()?;
                 texts.searcher = reader.searcher();
-                texts.pending.clear();
+                grouping.caught_up();
             }
             if last_report.elapsed() > Duration::from_millis(200) {
                 last_report = Instant::now();
@@ -335,9 +317,7 @@ impl Indexer {
         }
         let changed = summary.added + summary.updated;
         // The merge's mapped files take memory; what only the run needed gives it back.
-        drop(existing);
-        drop(seen);
-        drop(texts);
+        drop((content, grouping, seen, texts));
         // A run cut short mid-merge left many segments: the next run merges them, even
         // when it has nothing new.
         let too_many = self.open.index.searchable_segment_ids()?.len() > MAX_SEGMENTS;
@@ -480,19 +460,15 @@ impl Drop for Indexer {
     }
 }
 
-/// The bodies of articles already assigned to reprint groups, for aligning a new article
-/// with a candidate copy: those since the last commit in memory, the rest from the index.
+/// The bodies of committed articles, for aligning a new article with a candidate copy
+/// (those since the last commit are kept by [`Grouping`]).
 struct Texts {
-    pending: HashMap<u64, String>,
     searcher: tantivy::Searcher,
     fields: super::Fields,
 }
 
 impl Texts {
     fn body(&self, key: u64) -> Option<String> {
-        if let Some(t) = self.pending.get(&key) {
-            return Some(t.clone());
-        }
         let query = tantivy::query::TermQuery::new(
             Term::from_field_u64(self.fields.id_hash, key),
             tantivy::schema::IndexRecordOption::Basic,
@@ -518,7 +494,7 @@ fn content_hash(a: &Article) -> u64 {
 }
 
 /// What the pipeline hands on for each input record.
-enum Record {
+pub enum Record {
     Article(Article),
     Failed(Error),
     /// A file that is not an input (see `ingest::Item::Ignored`).
@@ -531,8 +507,9 @@ const IN_FLIGHT: usize = 1024;
 
 /// Reader thread → extraction workers → articles in input order. The order makes a run
 /// reproducible whatever the number of threads: the later of two records with one id
-/// wins, and reprints are grouped in the same order every time.
-struct Pipeline {
+/// wins, and reprints are grouped in the same order every time. The local writer and
+/// `cluster::push` both read their articles from it.
+pub struct Pipeline {
     results: Receiver<(u64, Record)>,
     waiting: BTreeMap<u64, Record>,
     next: u64,
@@ -541,7 +518,9 @@ struct Pipeline {
 }
 
 impl Pipeline {
-    fn spawn(
+    /// Starts reading `paths` with `workers` extraction threads; `bytes_read` counts the
+    /// input bytes read so far.
+    pub fn spawn(
         paths: Vec<PathBuf>,
         workers: usize,
         stop: Arc<AtomicBool>,
@@ -610,7 +589,7 @@ impl Pipeline {
 
     /// The next record in input order; `None` at the end of the input or once `stop` is
     /// set, even while a read is blocked.
-    fn next_until(&mut self, stop: &AtomicBool) -> Option<Record> {
+    pub fn next_until(&mut self, stop: &AtomicBool) -> Option<Record> {
         loop {
             if stop.load(Ordering::SeqCst) {
                 return None;
