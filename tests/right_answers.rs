@@ -187,7 +187,7 @@ fn batch_runs_what_the_api_runs() {
     .enumerate()
     .map(|(i, q)| (format!("q{i}"), q.to_string()))
     .collect();
-    let run = batch::run(&engine, &queries, 10, 0);
+    let run = batch::run(&|r| engine.search(r), &queries, 10, 0);
     for ((_, q), r) in queries.iter().zip(&run) {
         let params = format!("q={}&limit=10", urlencoding::encode(q));
         let mut req = zhnews::serve::request_of(&params).expect("params");

@@ -177,7 +177,7 @@ pub fn batch(a: BatchArgs) -> Result<ExitCode> {
             }
         }
     }
-    let results = batch::run(&engine, &queries, a.k as usize, 3);
+    let results = batch::run(&|r| engine.search(r), &queries, a.k as usize, 3);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for r in &results {
         if let Some(e) = &r.error {

@@ -6,7 +6,8 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use super::{Engine, SearchRequest};
+use super::{SearchRequest, SearchResponse};
+use crate::error::Result;
 
 /// One query's outcome.
 pub struct BatchResult {
@@ -40,20 +41,20 @@ pub fn request(text: &str, k: usize) -> SearchRequest {
 /// `warm_up` of them once untimed (so the first timings do not include paging the index
 /// in, as the peers' harness does).
 pub fn run(
-    engine: &Engine,
+    search: &dyn Fn(&SearchRequest) -> Result<SearchResponse>,
     queries: &[(String, String)],
     k: usize,
     warm_up: usize,
 ) -> Vec<BatchResult> {
     for (_, text) in queries.iter().take(warm_up) {
-        let _ = engine.search(&request(text, k));
+        let _ = search(&request(text, k));
     }
     queries
         .iter()
         .map(|(id, text)| {
             let req = request(text, k);
             let started = Instant::now();
-            let resp = engine.search(&req);
+            let resp = search(&req);
             let ms = started.elapsed().as_secs_f64() * 1000.0;
             match resp {
                 Ok(r) => BatchResult {

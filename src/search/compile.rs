@@ -288,13 +288,17 @@ fn any_of(qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
 
 /// Beijing midnight of a date as a tantivy date.
 fn day_start(d: NaiveDate) -> DateTime {
+    crate::index::schema::date_from_secs(day_start_secs(d))
+}
+
+/// Beijing midnight of a date in seconds since the epoch.
+pub fn day_start_secs(d: NaiveDate) -> i64 {
     let naive = d.and_hms_opt(0, 0, 0).unwrap_or_default();
-    let secs = beijing()
+    beijing()
         .from_local_datetime(&naive)
         .single()
         .map(|t| t.timestamp())
-        .unwrap_or_else(|| naive.and_utc().timestamp());
-    crate::index::schema::date_from_secs(secs)
+        .unwrap_or_else(|| naive.and_utc().timestamp())
 }
 
 pub fn date_range_query(
@@ -586,7 +590,7 @@ fn dedup(mut v: Vec<String>) -> Vec<String> {
 
 /// The distinct terms of the exact view for `text` that carry meaning for ranking: those
 /// of letters and digits (a bigram with a comma or a bracket says nothing of the topic).
-fn exact_grams(text: &str) -> Vec<String> {
+pub fn exact_grams(text: &str) -> Vec<String> {
     dedup(
         exact_terms(text)
             .into_iter()

@@ -205,11 +205,42 @@ impl Engine {
         };
         let matches = searcher.search(&*with_deadline(q, &req.deadline), &collector)?;
         finished(&req.deadline)?;
-        let io = |e: std::io::Error| Error::Internal(format!("writing export: {e}"));
-        let csv_err = |e: csv::Error| Error::Internal(format!("writing export: {e}"));
+        let mut writer = ExportWriter::start(req, out)?;
+        for e in &matches.top {
+            if let Some(d) = req.deadline.as_ref().filter(|d| d.passed()) {
+                return Err(Error::Timeout(d.budget().as_millis() as u64));
+            }
+            writer.write(&self.article_at(&searcher, e.address)?)?;
+        }
+        writer.finish()
+    }
+}
+
+fn io(e: std::io::Error) -> Error {
+    Error::Internal(format!("writing export: {e}"))
+}
+
+fn csv_err(e: csv::Error) -> Error {
+    Error::Internal(format!("writing export: {e}"))
+}
+
+/// Writes the rows of an export one article at a time (CSV with its header, or JSON
+/// Lines), whatever engine found them.
+pub struct ExportWriter<'a> {
+    sink: Sink<'a>,
+    fields: Vec<ArticleField>,
+    rows: u64,
+}
+
+impl<'a> ExportWriter<'a> {
+    /// Starts an export: the byte order mark and the header of a CSV.
+    pub fn start(req: &ExportRequest, out: &'a mut dyn Write) -> Result<ExportWriter<'a>> {
+        if req.fields.is_empty() {
+            return Err(Error::BadRequest("give at least one field".into()));
+        }
         let names: Vec<&str> = req.fields.iter().map(|f| f.name()).collect();
         // The CSV writer keeps a fixed-size buffer, so memory stays flat whatever the count.
-        let mut sink = match req.format {
+        let sink = match req.format {
             ExportFormat::Csv => {
                 if req.bom {
                     out.write_all("\u{feff}".as_bytes()).map_err(io)?;
@@ -220,35 +251,37 @@ impl Engine {
             }
             ExportFormat::Jsonl => Sink::Jsonl(out),
         };
-        let mut n = 0u64;
-        for e in &matches.top {
-            if let Some(d) = req.deadline.as_ref().filter(|d| d.passed()) {
-                return Err(Error::Timeout(d.budget().as_millis() as u64));
+        Ok(ExportWriter {
+            sink,
+            fields: req.fields.clone(),
+            rows: 0,
+        })
+    }
+
+    pub fn write(&mut self, a: &Article) -> Result<()> {
+        match &mut self.sink {
+            Sink::Csv(w) => w
+                .write_record(self.fields.iter().map(|f| csv_cell(f.value(a))))
+                .map_err(csv_err)?,
+            Sink::Jsonl(out) => {
+                let row = Row(self.fields.iter().map(|f| (f.name(), f.value(a))).collect());
+                let mut line =
+                    serde_json::to_vec(&row).map_err(|e| Error::Internal(e.to_string()))?;
+                line.push(b'\n');
+                out.write_all(&line).map_err(io)?;
             }
-            let a = self.article_at(&searcher, e.address)?;
-            match &mut sink {
-                Sink::Csv(w) => w
-                    .write_record(req.fields.iter().map(|f| csv_cell(f.value(&a))))
-                    .map_err(csv_err)?,
-                Sink::Jsonl(out) => {
-                    let row = Row(names
-                        .iter()
-                        .zip(&req.fields)
-                        .map(|(name, f)| (*name, f.value(&a)))
-                        .collect());
-                    let mut line =
-                        serde_json::to_vec(&row).map_err(|e| Error::Internal(e.to_string()))?;
-                    line.push(b'\n');
-                    out.write_all(&line).map_err(io)?;
-                }
-            }
-            n += 1;
         }
-        match &mut sink {
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Flushes and returns how many rows were written.
+    pub fn finish(mut self) -> Result<u64> {
+        match &mut self.sink {
             Sink::Csv(w) => w.flush().map_err(io)?,
             Sink::Jsonl(out) => out.flush().map_err(io)?,
         }
-        Ok(n)
+        Ok(self.rows)
     }
 }
 

@@ -67,23 +67,7 @@ impl Engine {
         copies: Option<Copies>,
     ) -> Result<Hit> {
         let article = self.article_at(searcher, e.address)?;
-        let mut fragments = snippet::snippet(&article.body, terms);
-        if fragments.iter().all(|(_, m)| !m) && !article.body.is_empty() {
-            fragments = snippet::snippet(&article.body, &[]);
-        }
-        Ok(Hit {
-            id: article.id,
-            url: article.url,
-            title: article.title,
-            published: article.published.map(|p| p.to_rfc3339()),
-            source: article.source,
-            author: article.author,
-            score: e.score,
-            snippet: snippet::to_html(&fragments),
-            copies,
-            partial: false,
-            fragments,
-        })
+        Ok(hit_of(article, e.score, terms, copies))
     }
 
     /// The other copies of `e`'s story that `matching` finds too, earliest first.
@@ -111,19 +95,46 @@ impl Engine {
                 others.push(self.article_at(searcher, address)?);
             }
         }
-        if others.is_empty() {
-            return Ok(None);
-        }
-        others.sort_by(|a, b| {
-            (a.published.is_none(), a.published, &a.id).cmp(&(
-                b.published.is_none(),
-                b.published,
-                &b.id,
-            ))
-        });
-        Ok(Some(Copies {
-            count: others.len(),
-            articles: others.iter().map(ArticleRef::of).collect(),
-        }))
+        Ok(copies_of(others))
     }
+}
+
+/// What a user sees of an article found with `terms`: its fields and a snippet of the body
+/// around the most of them (its opening when none is in the body).
+pub fn hit_of(article: Article, score: f32, terms: &[String], copies: Option<Copies>) -> Hit {
+    let mut fragments = snippet::snippet(&article.body, terms);
+    if fragments.iter().all(|(_, m)| !m) && !article.body.is_empty() {
+        fragments = snippet::snippet(&article.body, &[]);
+    }
+    Hit {
+        id: article.id,
+        url: article.url,
+        title: article.title,
+        published: article.published.map(|p| p.to_rfc3339()),
+        source: article.source,
+        author: article.author,
+        score,
+        snippet: snippet::to_html(&fragments),
+        copies,
+        partial: false,
+        fragments,
+    }
+}
+
+/// Other copies, listed as a hit lists them: earliest first, undated last, then by id.
+pub fn copies_of(mut others: Vec<Article>) -> Option<Copies> {
+    if others.is_empty() {
+        return None;
+    }
+    others.sort_by(|a, b| {
+        (a.published.is_none(), a.published, &a.id).cmp(&(
+            b.published.is_none(),
+            b.published,
+            &b.id,
+        ))
+    });
+    Some(Copies {
+        count: others.len(),
+        articles: others.iter().map(ArticleRef::of).collect(),
+    })
 }

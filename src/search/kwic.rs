@@ -81,7 +81,7 @@ pub struct Kwic {
 
 /// The strings to find in titles and in bodies: a `title:` or `body:` term is looked for
 /// in that field only.
-fn terms_by_field(node: &Node, title: &mut Vec<String>, body: &mut Vec<String>) {
+pub fn terms_by_field(node: &Node, title: &mut Vec<String>, body: &mut Vec<String>) {
     match node {
         Node::Term { field, .. } | Node::Phrase { field, .. } | Node::Near { field, .. } => {
             let mut texts = Vec::new();
@@ -99,13 +99,46 @@ fn terms_by_field(node: &Node, title: &mut Vec<String>, body: &mut Vec<String>) 
 }
 
 /// Lines collected so far, up to a limit.
-struct Lines {
+pub struct Lines {
     width: usize,
     limit: usize,
     lines: Vec<KwicLine>,
 }
 
 impl Lines {
+    pub fn new(width: usize, limit: usize) -> Lines {
+        Lines {
+            width,
+            limit,
+            lines: Vec::new(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    pub fn into_lines(self) -> Vec<KwicLine> {
+        self.lines
+    }
+
+    /// Adds the lines of one article, titles first; true when the limit cut them short.
+    pub fn add_article(
+        &mut self,
+        a: &crate::article::Article,
+        title_terms: &[String],
+        body_terms: &[String],
+    ) -> bool {
+        let published = a.published.map(|p| p.to_rfc3339());
+        let article = (a.id.as_str(), &published);
+        self.add(&a.title, title_terms, KwicField::Title, article)
+            || self.add(&a.body, body_terms, KwicField::Body, article)
+    }
+
     /// Adds the occurrences of `terms` in `text`; true when the limit cut them short.
     fn add(
         &mut self,
@@ -154,27 +187,20 @@ impl Engine {
         };
         let matches = searcher.search(&*with_deadline(q, &req.deadline), &collector)?;
         finished(&req.deadline)?;
-        let mut lines = Lines {
-            width: req.width,
-            limit: req.limit,
-            lines: Vec::new(),
-        };
+        let mut lines = Lines::new(req.width, req.limit);
         let mut truncated = false;
         for (n, e) in matches.top.iter().enumerate() {
             if let Some(d) = req.deadline.as_ref().filter(|d| d.passed()) {
                 return Err(Error::Timeout(d.budget().as_millis() as u64));
             }
             let a = self.article_at(&searcher, e.address)?;
-            let published = a.published.map(|p| p.to_rfc3339());
-            let article = (a.id.as_str(), &published);
-            let cut = lines.add(&a.title, &title_terms, KwicField::Title, article)
-                || lines.add(&a.body, &body_terms, KwicField::Body, article);
-            if cut || (lines.lines.len() == req.limit && n + 1 < matches.top.len()) {
+            let cut = lines.add_article(&a, &title_terms, &body_terms);
+            if cut || (lines.len() == req.limit && n + 1 < matches.top.len()) {
                 truncated = true;
                 break;
             }
         }
-        let lines = lines.lines;
+        let lines = lines.into_lines();
         Ok(Kwic {
             query: req.query.clone(),
             interpreted_as: parsed.interpreted_as(),

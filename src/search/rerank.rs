@@ -19,6 +19,7 @@ use tantivy::{DocId, DocSet, Searcher, SegmentOrdinal, Term, TERMINATED};
 
 use super::collect::Entry;
 use super::compile::exact_terms;
+use crate::analyze::BigramTokenizer;
 use crate::error::Result;
 use crate::index::Fields;
 
@@ -43,12 +44,50 @@ pub fn query_grams(texts: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// What the postings say of one hit.
-#[derive(Default, Clone, Copy)]
-struct Held {
-    title: u32,
-    body: u32,
-    lead: u32,
+/// What the postings (or the text) say of one hit: how many of the query's bigrams its
+/// title holds, its body holds, and its body holds in the lead.
+#[derive(Default, Clone, Copy, Debug, PartialEq)]
+pub struct Held {
+    pub title: u32,
+    pub body: u32,
+    pub lead: u32,
+}
+
+impl Held {
+    /// The same counts read from the stored text instead of the postings (for an index
+    /// whose postings are elsewhere, e.g. on a cluster's nodes).
+    pub fn in_text(grams: &[String], title: &str, body: &str) -> Held {
+        let mut held = Held::default();
+        let title_grams: HashSet<String> = BigramTokenizer
+            .tokens(title)
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
+        let mut first: std::collections::HashMap<String, usize> = Default::default();
+        for t in BigramTokenizer.tokens(body) {
+            first.entry(t.text).or_insert(t.position);
+        }
+        for g in grams {
+            if title_grams.contains(g) {
+                held.title += 1;
+            }
+            if let Some(&p) = first.get(g) {
+                held.body += 1;
+                if (p as u32) < LEAD_CHARS {
+                    held.lead += 1;
+                }
+            }
+        }
+        held
+    }
+
+    /// What the second phase adds to a score, `top` being the best score of the window.
+    pub fn bonus(&self, top: f32, grams: usize) -> f32 {
+        let all = grams as f32;
+        let found = self.title.max(self.body) as f32 / all;
+        let lead = self.lead as f32 / all;
+        top * (W_FOUND * found + W_LEAD * lead)
+    }
 }
 
 /// Reorders the first `window` of `entries` (best first) by the second phase; the rest
@@ -121,11 +160,8 @@ pub fn rerank(
             }
         }
     }
-    let all = grams.len() as f32;
     for (e, h) in entries[..n].iter_mut().zip(&held) {
-        let found = h.title.max(h.body) as f32 / all;
-        let lead = h.lead as f32 / all;
-        e.score += top * (W_FOUND * found + W_LEAD * lead);
+        e.score += h.bonus(top, grams.len());
         e.sort.key = e.score as f64;
     }
     entries[..n].sort_by(|a, b| a.sort.order(&b.sort));

@@ -198,89 +198,108 @@ impl Engine {
         if req.queries.is_empty() || req.queries.len() > MAX_SERIES {
             return Err(Error::BadRequest(format!("give 1 to {MAX_SERIES} queries")));
         }
-        let interval = req.interval;
-        let mut per_query = Vec::new();
-        let mut read = Vec::new();
+        let mut days = Vec::new();
         for q in &req.queries {
             let (query, parsed) = self.compile_as(q, req.syntax, &req.filters)?;
-            let mut buckets: BTreeMap<NaiveDate, u64> = BTreeMap::new();
-            for (day, n) in self.day_counts(&*query, &req.deadline)? {
-                *buckets.entry(interval.bucket(day)).or_default() += n;
-            }
-            per_query.push(buckets);
-            read.push(parsed.interpreted_as());
+            days.push((
+                self.day_counts(&*query, &req.deadline)?,
+                parsed.interpreted_as(),
+            ));
         }
         let totals = if req.normalize {
             let (all, _) = self.compile_as("*", Syntax::Lenient, &req.filters)?;
-            let mut t: BTreeMap<NaiveDate, u64> = BTreeMap::new();
-            for (day, n) in self.day_counts(&*all, &req.deadline)? {
-                *t.entry(interval.bucket(day)).or_default() += n;
-            }
-            Some(t)
+            Some(self.day_counts(&*all, &req.deadline)?)
         } else {
             None
         };
-        let first = req.filters.from.map(|d| interval.bucket(d)).or_else(|| {
-            per_query
-                .iter()
-                .filter_map(|b| b.keys().next())
-                .min()
-                .copied()
-        });
-        let last = req.filters.to.map(|d| interval.bucket(d)).or_else(|| {
-            per_query
-                .iter()
-                .filter_map(|b| b.keys().next_back())
-                .max()
-                .copied()
-        });
-        let mut starts = Vec::new();
-        if let (Some(mut d), Some(last)) = (first, last) {
-            while d <= last {
-                if starts.len() == MAX_BUCKETS {
-                    return Err(Error::BadRequest(format!(
-                        "more than {MAX_BUCKETS} buckets; narrow the dates or use a longer interval"
-                    )));
-                }
-                starts.push(d);
-                let next = interval.next(d);
-                if next <= d {
-                    break;
-                }
-                d = next;
-            }
-        }
-        let series = req
-            .queries
-            .iter()
-            .zip(per_query)
-            .zip(read)
-            .map(|((q, counts), interpreted_as)| Series {
-                query: q.clone(),
-                interpreted_as,
-                total: counts.values().sum(),
-                buckets: starts
-                    .iter()
-                    .map(|s| {
-                        let count = counts.get(s).copied().unwrap_or(0);
-                        let total = totals.as_ref().map(|t| t.get(s).copied().unwrap_or(0));
-                        Bucket {
-                            start: s.to_string(),
-                            count,
-                            total,
-                            share: total
-                                .map(|t| if t == 0 { 0.0 } else { count as f64 / t as f64 }),
-                        }
-                    })
-                    .collect(),
-            })
-            .collect();
-        Ok(Trend {
-            interval,
-            normalized: req.normalize,
-            series,
-        })
+        assemble(req, days, totals)
     }
+}
+
+/// A trend from each query's counts per Beijing day (and its reading), and the counts of
+/// all articles per day when normalizing: the buckets, empty ones included.
+pub fn assemble(
+    req: &TrendRequest,
+    days: Vec<(BTreeMap<NaiveDate, u64>, String)>,
+    all_days: Option<BTreeMap<NaiveDate, u64>>,
+) -> Result<Trend> {
+    let interval = req.interval;
+    let mut per_query = Vec::new();
+    let mut read = Vec::new();
+    for (counts, interpreted_as) in days {
+        let mut buckets: BTreeMap<NaiveDate, u64> = BTreeMap::new();
+        for (day, n) in counts {
+            *buckets.entry(interval.bucket(day)).or_default() += n;
+        }
+        per_query.push(buckets);
+        read.push(interpreted_as);
+    }
+    let totals = all_days.map(|days| {
+        let mut t: BTreeMap<NaiveDate, u64> = BTreeMap::new();
+        for (day, n) in days {
+            *t.entry(interval.bucket(day)).or_default() += n;
+        }
+        t
+    });
+    let first = req.filters.from.map(|d| interval.bucket(d)).or_else(|| {
+        per_query
+            .iter()
+            .filter_map(|b| b.keys().next())
+            .min()
+            .copied()
+    });
+    let last = req.filters.to.map(|d| interval.bucket(d)).or_else(|| {
+        per_query
+            .iter()
+            .filter_map(|b| b.keys().next_back())
+            .max()
+            .copied()
+    });
+    let mut starts = Vec::new();
+    if let (Some(mut d), Some(last)) = (first, last) {
+        while d <= last {
+            if starts.len() == MAX_BUCKETS {
+                return Err(Error::BadRequest(format!(
+                    "more than {MAX_BUCKETS} buckets; narrow the dates or use a longer interval"
+                )));
+            }
+            starts.push(d);
+            let next = interval.next(d);
+            if next <= d {
+                break;
+            }
+            d = next;
+        }
+    }
+    let series = req
+        .queries
+        .iter()
+        .zip(per_query)
+        .zip(read)
+        .map(|((q, counts), interpreted_as)| Series {
+            query: q.clone(),
+            interpreted_as,
+            total: counts.values().sum(),
+            buckets: starts
+                .iter()
+                .map(|s| {
+                    let count = counts.get(s).copied().unwrap_or(0);
+                    let total = totals.as_ref().map(|t| t.get(s).copied().unwrap_or(0));
+                    Bucket {
+                        start: s.to_string(),
+                        count,
+                        total,
+                        share: total.map(|t| if t == 0 { 0.0 } else { count as f64 / t as f64 }),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(Trend {
+        interval,
+        normalized: req.normalize,
+        series,
+    })
 }
 
 #[cfg(test)]
