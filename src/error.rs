@@ -43,6 +43,10 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A cluster that cannot answer, or not completely: a node unreachable, down or too
+    /// slow, an answer some node left out of, an index built by another zhnews.
+    #[error("cluster {target}: {reason}")]
+    Cluster { target: String, reason: String },
     #[error("index engine: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
     #[error("internal: {0}")]
@@ -86,7 +90,8 @@ impl Error {
             | Error::Busy { .. }
             | Error::Index { .. }
             | Error::Corrupt { .. }
-            | Error::Locked { .. } => Fault::Unavailable,
+            | Error::Locked { .. }
+            | Error::Cluster { .. } => Fault::Unavailable,
             Error::Io { .. } | Error::Tantivy(_) | Error::Internal(_) => Fault::Ours,
         }
     }
@@ -107,6 +112,7 @@ impl Error {
             Error::Index { .. } | Error::Corrupt { .. } | Error::Locked { .. } => {
                 "index_unavailable"
             }
+            Error::Cluster { .. } => "cluster_unavailable",
             Error::Io { .. } | Error::Tantivy(_) | Error::Internal(_) => "internal",
         }
     }

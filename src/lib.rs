@@ -15,12 +15,19 @@
 //!   grouping) and the index settings kept beside the segments.
 //! - [`search`]: the query language, its compilation to tantivy queries, ranking, cursors,
 //!   snippets, facets, related stories, trends, keyword-in-context and export.
+//! - [`cluster`]: the same search on a Manticore Search (or Sphinx) cluster: articles
+//!   pushed pre-tokenized into the nodes' real-time indexes, queries compiled to
+//!   SphinxQL's `MATCH()`, answers checked and shaped here as for a local index.
+//! - [`backend`]: a local index or a cluster behind one set of calls (for the CLI and the
+//!   server).
 //! - [`serve`]: the warp HTTP API and the embedded search page.
 //!
 //! The library never prints and never exits; the `zhnews` binary does both.
 
 pub mod analyze;
 pub mod article;
+pub mod backend;
+pub mod cluster;
 pub mod error;
 pub mod extract;
 pub mod index;
