@@ -1,5 +1,6 @@
 //! The subcommands: clap's types here, one function per subcommand in the files beside.
 
+mod cluster;
 mod index;
 mod research;
 mod search;
@@ -85,6 +86,44 @@ struct IndexArg {
     index: PathBuf,
 }
 
+/// Where a subcommand reads: a local index folder, or a cluster.
+#[derive(Args, Clone)]
+struct SourceArg {
+    #[arg(long, default_value = "index")]
+    index: PathBuf,
+    /// Read a Manticore Search (or Sphinx) cluster instead of a local index:
+    /// sphinxql://HOST:PORT/INDEX, INDEX being the distributed index over the shards
+    /// `zhnews push` filled (see README.md). --index is then not used.
+    #[arg(long, value_name = "URL")]
+    cluster: Option<String>,
+    /// With --cluster: the most milliseconds one statement may take (connecting included);
+    /// past it the command fails rather than answer in part.
+    #[arg(long, default_value_t = 10_000)]
+    cluster_timeout_ms: u64,
+}
+
+impl SourceArg {
+    /// The local index (following its commits when `follow`) or the cluster.
+    fn open(&self, follow: bool) -> Result<zhnews::backend::Backend> {
+        match &self.cluster {
+            Some(url) => {
+                let target = zhnews::cluster::Target::parse(url)?;
+                let timeout = std::time::Duration::from_millis(self.cluster_timeout_ms.max(1));
+                Ok(zhnews::cluster::Cluster::connect(&target, timeout)?.into())
+            }
+            None => Ok(zhnews::search::Engine::open(&self.index, follow)?.into()),
+        }
+    }
+
+    /// What is read, for messages.
+    fn describe(&self) -> String {
+        match &self.cluster {
+            Some(url) => url.clone(),
+            None => self.index.display().to_string(),
+        }
+    }
+}
+
 /// Dates and source, for every subcommand that searches.
 #[derive(Args, Clone)]
 struct FilterArgs {
@@ -139,6 +178,12 @@ enum Command {
     Export(research::ExportArgs),
     /// Serve the JSON API and the search page (read-only; follows new commits).
     Serve(serve::ServeArgs),
+    /// Analyze files or folders of crawled pages as `index` does and write them into the
+    /// shards of a Manticore Search (or Sphinx) cluster.
+    Push(cluster::PushArgs),
+    /// Print the configuration file of one cluster node (its shard, and optionally the
+    /// distributed index over all shards) for Manticore Search or Sphinx's searchd.
+    ClusterConf(cluster::ConfArgs),
     /// Extract articles from pages and print one JSON object per page (JSON Lines).
     Extract(show::ExtractArgs),
 }
@@ -212,6 +257,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Kwic(a) => research::kwic(a),
         Command::Export(a) => research::export(a),
         Command::Serve(a) => serve::run(a),
+        Command::Push(a) => cluster::push(a),
+        Command::ClusterConf(a) => cluster::conf(a),
         Command::Extract(a) => show::extract(a),
     }
 }

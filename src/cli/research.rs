@@ -7,18 +7,16 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 
+use super::{FilterArgs, SortArg, SourceArg};
 use zhnews::search::export::{parse_fields, ExportFormat, ExportRequest};
 use zhnews::search::kwic::{KwicRequest, MAX_LINES};
 use zhnews::search::trend::{Interval, Trend, TrendRequest};
-use zhnews::search::Engine;
-
-use super::{FilterArgs, IndexArg, SortArg};
 
 #[derive(Args)]
 pub struct RelatedArgs {
     id: String,
     #[command(flatten)]
-    index: IndexArg,
+    index: SourceArg,
     #[arg(long, default_value_t = 10)]
     limit: usize,
     /// Only articles published within this many days of it.
@@ -29,7 +27,7 @@ pub struct RelatedArgs {
 }
 
 pub fn related(a: RelatedArgs) -> Result<ExitCode> {
-    let engine = Engine::open(&a.index.index, false)?;
+    let engine = a.index.open(false)?;
     let r = engine.related(&a.id, a.days, a.limit)?;
     let mut out = std::io::stdout().lock();
     if a.json {
@@ -80,7 +78,7 @@ pub struct TrendArgs {
     #[arg(required = true, num_args = 1..)]
     queries: Vec<String>,
     #[command(flatten)]
-    index: IndexArg,
+    index: SourceArg,
     #[command(flatten)]
     filters: FilterArgs,
     #[arg(long, value_enum, default_value = "month")]
@@ -99,7 +97,7 @@ pub struct TrendArgs {
 }
 
 pub fn trend(a: TrendArgs) -> Result<ExitCode> {
-    let engine = Engine::open(&a.index.index, false)?;
+    let engine = a.index.open(false)?;
     let mut req = TrendRequest::new(a.queries.clone());
     req.syntax = a.filters.syntax.into();
     req.interval = match a.interval {
@@ -172,7 +170,7 @@ pub struct KwicArgs {
     #[arg(required = true, num_args = 1..)]
     query: Vec<String>,
     #[command(flatten)]
-    index: IndexArg,
+    index: SourceArg,
     #[command(flatten)]
     filters: FilterArgs,
     /// Characters of context on each side.
@@ -186,7 +184,7 @@ pub struct KwicArgs {
 }
 
 pub fn kwic(a: KwicArgs) -> Result<ExitCode> {
-    let engine = Engine::open(&a.index.index, false)?;
+    let engine = a.index.open(false)?;
     let mut req = KwicRequest::new(a.query.join(" "));
     req.syntax = a.filters.syntax.into();
     req.width = a.width;
@@ -247,7 +245,7 @@ pub struct ExportArgs {
     #[arg(required = true, num_args = 1..)]
     query: Vec<String>,
     #[command(flatten)]
-    index: IndexArg,
+    index: SourceArg,
     #[command(flatten)]
     filters: FilterArgs,
     #[arg(long, value_enum, default_value = "csv")]
@@ -265,7 +263,7 @@ pub struct ExportArgs {
 }
 
 pub fn export(a: ExportArgs) -> Result<ExitCode> {
-    let engine = Engine::open(&a.index.index, false)?;
+    let engine = a.index.open(false)?;
     let mut req = ExportRequest::new(a.query.join(" "));
     req.syntax = a.filters.syntax.into();
     req.format = match a.format {

@@ -7,9 +7,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use zhnews::search::{batch, snippet, Engine, SearchRequest, SearchResponse, MAX_LIMIT};
+use zhnews::search::{batch, snippet, SearchRequest, SearchResponse, MAX_LIMIT};
 
-use super::{FilterArgs, IndexArg, SortArg};
+use super::{FilterArgs, SortArg, SourceArg};
 
 #[derive(Args)]
 pub struct SearchArgs {
@@ -18,7 +18,7 @@ pub struct SearchArgs {
     #[arg(required = true, num_args = 1..)]
     query: Vec<String>,
     #[command(flatten)]
-    index: IndexArg,
+    index: SourceArg,
     #[command(flatten)]
     filters: FilterArgs,
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=MAX_LIMIT as u64))]
@@ -44,7 +44,7 @@ pub struct SearchArgs {
 }
 
 pub fn run(a: SearchArgs) -> Result<ExitCode> {
-    let engine = Engine::open(&a.index.index, false)?;
+    let engine = a.index.open(false)?;
     let mut req = SearchRequest::new(a.query.join(" "));
     req.syntax = a.filters.syntax.into();
     req.limit = a.limit as usize;
@@ -145,7 +145,7 @@ fn print(out: &mut impl Write, resp: &SearchResponse, offset: usize) -> Result<(
 pub struct BatchArgs {
     queries: PathBuf,
     #[command(flatten)]
-    index: IndexArg,
+    index: SourceArg,
     /// Hits per query (at most 100, as a page of the API).
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=100))]
     k: u64,
@@ -155,7 +155,7 @@ pub struct BatchArgs {
 }
 
 pub fn batch(a: BatchArgs) -> Result<ExitCode> {
-    let engine = Engine::open(&a.index.index, false)?;
+    let engine = a.index.open(false)?;
     let text = std::fs::read_to_string(&a.queries)
         .with_context(|| format!("reading {}", a.queries.display()))?;
     let mut queries = Vec::new();

@@ -5,15 +5,15 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Args;
 
-use zhnews::search::Engine;
+use zhnews::backend::Backend;
 use zhnews::serve::ServeOptions;
 
-use super::IndexArg;
+use super::SourceArg;
 
 #[derive(Args)]
 pub struct ServeArgs {
     #[command(flatten)]
-    index: IndexArg,
+    index: SourceArg,
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: std::net::SocketAddr,
     /// Per-request time budget in milliseconds, counted from when a request arrives
@@ -40,16 +40,18 @@ pub struct ServeArgs {
 }
 
 pub fn run(a: ServeArgs) -> Result<ExitCode> {
-    let engine = Engine::open(&a.index.index, true)?;
+    let engine = a.index.open(true)?;
     // A damaged index is found now, with the file's name, not in the middle of a request.
-    let damaged = engine.check()?;
-    if !damaged.is_empty() {
-        let names: Vec<String> = damaged.iter().map(|p| p.display().to_string()).collect();
-        anyhow::bail!(
-            "index {} has damaged files ({}); rebuild it into a new folder",
-            a.index.index.display(),
-            names.join(", ")
-        );
+    if let Backend::Local(local) = &engine {
+        let damaged = local.check()?;
+        if !damaged.is_empty() {
+            let names: Vec<String> = damaged.iter().map(|p| p.display().to_string()).collect();
+            anyhow::bail!(
+                "index {} has damaged files ({}); rebuild it into a new folder",
+                a.index.index.display(),
+                names.join(", ")
+            );
+        }
     }
     if !a.addr.ip().is_loopback() && a.token.is_none() {
         eprintln!(
@@ -70,12 +72,12 @@ pub fn run(a: ServeArgs) -> Result<ExitCode> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let index = a.index.index.clone();
+    let index = a.index.describe();
     rt.block_on(zhnews::serve::serve(
         engine,
         a.addr,
         options,
-        |bound| eprintln!("zhnews: serving {} on http://{bound}/", index.display()),
+        |bound| eprintln!("zhnews: serving {index} on http://{bound}/"),
         super::signal::stop_requested(),
     ))?;
     Ok(ExitCode::SUCCESS)

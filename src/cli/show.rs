@@ -11,19 +11,19 @@ use zhnews::extract::{self, ExtractOutput};
 use zhnews::ingest::{self, Item};
 use zhnews::search::Engine;
 
-use super::IndexArg;
+use super::{IndexArg, SourceArg};
 
 #[derive(Args)]
 pub struct ShowArgs {
     id: String,
     #[command(flatten)]
-    index: IndexArg,
+    index: SourceArg,
     #[arg(long)]
     json: bool,
 }
 
 pub fn show(a: ShowArgs) -> Result<ExitCode> {
-    let engine = Engine::open(&a.index.index, false)?;
+    let engine = a.index.open(false)?;
     let art = engine.article(&a.id)?;
     let mut out = std::io::stdout().lock();
     if a.json {
@@ -54,13 +54,13 @@ pub fn show(a: ShowArgs) -> Result<ExitCode> {
 #[derive(Args)]
 pub struct StatsArgs {
     #[command(flatten)]
-    index: IndexArg,
+    index: SourceArg,
     #[arg(long)]
     json: bool,
 }
 
 pub fn stats(a: StatsArgs) -> Result<ExitCode> {
-    let engine = Engine::open(&a.index.index, false)?;
+    let engine = a.index.open(false)?;
     let s = engine.stats()?;
     let mut out = std::io::stdout().lock();
     if a.json {

@@ -13,15 +13,15 @@ use super::cache::ResponseCache;
 use super::errors::{error_reply, from_error};
 use super::lanes::{Lane, Lanes, Place};
 use super::params::Params;
+use crate::backend::Backend;
 use crate::error::{Error, Result};
 use crate::search::deadline::Deadline;
 use crate::search::export::ExportFormat;
-use crate::search::Engine;
 
 /// What every handler shares.
 #[derive(Clone)]
 pub struct Context {
-    pub engine: Engine,
+    pub engine: Backend,
     pub budget: Duration,
     pub lanes: Arc<Lanes>,
     pub cache: Arc<ResponseCache>,
@@ -86,8 +86,8 @@ impl Context {
     pub async fn search(self, raw: String, arrived: Instant) -> Response {
         // Keyed by the generation the reader holds now: after a commit is picked up, no
         // earlier response can be served.
-        let generation = self.engine.searcher().generation().generation_id();
-        if let Some(body) = self.cache.get(generation, &raw) {
+        let generation = self.engine.generation();
+        if let Some(body) = generation.and_then(|g| self.cache.get(g, &raw)) {
             return json_bytes(body);
         }
         let mut req = match Params::parse(&raw).and_then(|p| p.search()) {
@@ -112,7 +112,9 @@ impl Context {
         match self.run_in_light(&deadline, run).await {
             Ok(body) => {
                 let body = Bytes::from(body);
-                self.cache.insert(generation, &raw, body.clone());
+                if let Some(g) = generation {
+                    self.cache.insert(g, &raw, body.clone());
+                }
                 json_bytes(body)
             }
             Err(e) => from_error(e),
@@ -242,7 +244,10 @@ impl Context {
             Err(e) => return from_error(e),
         };
         // Read now so a bad query is a 400, not a broken stream.
-        if let Err(e) = self.engine.compile_as(&req.query, req.syntax, &req.filters) {
+        if let Err(e) = self
+            .engine
+            .check_query(&req.query, req.syntax, &req.filters)
+        {
             return from_error(e);
         }
         let place = match self.lanes.export.enter(None).await {
@@ -280,7 +285,7 @@ impl std::io::Write for ChannelWriter {
 }
 
 fn export_stream(
-    engine: Engine,
+    engine: Backend,
     req: crate::search::export::ExportRequest,
     place: Place,
 ) -> Response {

@@ -31,8 +31,8 @@ use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 
+use crate::backend::Backend;
 use crate::error::{Error, Result};
-use crate::search::Engine;
 
 /// The search request the API makes of a query string (`q=…&limit=…`), as `/api/search`
 /// would run it.
@@ -51,7 +51,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// Serves until `shutdown` completes. Returns the bound address through `on_bound` (port 0
 /// picks a free port).
 pub async fn serve(
-    engine: Engine,
+    engine: impl Into<Backend>,
     addr: SocketAddr,
     options: ServeOptions,
     on_bound: impl FnOnce(SocketAddr),
@@ -64,6 +64,7 @@ pub async fn serve(
         .local_addr()
         .map_err(|e| Error::Internal(e.to_string()))?;
     on_bound(bound);
+    let engine: Backend = engine.into();
     let service = warp::service(routes(engine, options));
     let graceful = GracefulShutdown::new();
     let connections = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));

@@ -16,7 +16,7 @@ use super::cache::ResponseCache;
 use super::errors::error_reply;
 use super::handlers::{json_bytes, not_found, Context};
 use super::lanes::Lanes;
-use crate::search::Engine;
+use crate::backend::Backend;
 
 const PAGE: &str = include_str!("page.html");
 const APP: &str = include_str!("app.js");
@@ -62,11 +62,11 @@ fn raw_query() -> impl Filter<Extract = (String,), Error = Infallible> + Clone {
 }
 
 pub fn routes(
-    engine: Engine,
+    engine: impl Into<Backend>,
     options: ServeOptions,
 ) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone {
     let ctx = Context {
-        engine,
+        engine: engine.into(),
         budget: options.time_budget,
         lanes: Arc::new(Lanes::new(options.workers, options.exports)),
         cache: Arc::new(ResponseCache::new(options.cache_bytes)),
@@ -225,19 +225,18 @@ fn finish(
     headers: &HeaderMap,
 ) -> Response {
     let streamed = r.headers().contains_key(header::CONTENT_DISPOSITION);
-    if r.status() == StatusCode::OK && !streamed && method == Method::GET {
-        let path = target.split('?').next().unwrap_or_default();
-        let static_file = matches!(path, "/" | "/app.js");
-        // An answer depends on the request and on what the index held when it was made.
-        let version = if static_file {
-            env!("CARGO_PKG_VERSION").to_string()
-        } else {
-            ctx.engine
-                .searcher()
-                .generation()
-                .generation_id()
-                .to_string()
-        };
+    let path = target.split('?').next().unwrap_or_default();
+    let static_file = matches!(path, "/" | "/app.js");
+    // An answer depends on the request and on what the index held when it was made; a
+    // cluster's answers can change at any time, so they are neither tagged nor cached.
+    let version = if static_file {
+        Some(env!("CARGO_PKG_VERSION").to_string())
+    } else {
+        ctx.engine.generation().map(|g| g.to_string())
+    };
+    if let Some(version) =
+        version.filter(|_| r.status() == StatusCode::OK && !streamed && method == Method::GET)
+    {
         let tag = format!(
             "\"{:016x}\"",
             crate::index::schema::hash64(format!("{version}\u{0}{target}").as_bytes())
