@@ -263,8 +263,7 @@ fn intersection_count_with_carrying_slop(
                 }
             } else {
                 let right_val = right_positions.last().copied().unwrap_or(0);
-                for left_idx in left_index..left_positions.len() {
-                    let left_val = left_positions[left_idx];
+                for (left_idx, &left_val) in left_positions.iter().enumerate().skip(left_index) {
                     let slop_so_far = *left_slops.get(left_idx).unwrap_or(&0);
                     let new_slop = left_val.abs_diff(right_val) + slop_so_far as u32;
                     if new_slop <= max_slop {

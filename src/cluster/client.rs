@@ -151,8 +151,16 @@ impl Client {
     /// Runs `sql` (one statement or several separated by `;`) and returns every result
     /// set. A connection that failed is dropped, never reused.
     pub fn run(&self, sql: &str) -> Result<Vec<Rows>> {
+        let started = std::time::Instant::now();
         let mut conn = self.take()?;
         let result = read_sets(&mut conn, sql);
+        tracing::debug!(
+            target = %self.target,
+            ms = started.elapsed().as_secs_f64() * 1000.0,
+            bytes = sql.len(),
+            "cluster round trip: {}",
+            sql.get(..sql.len().min(120)).unwrap_or("")
+        );
         match result {
             Ok(sets) => {
                 self.give_back(conn);

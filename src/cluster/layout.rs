@@ -274,7 +274,7 @@ mod tests {
             assert!(doc_id(w[0]) <= doc_id(w[1]));
             assert!(ordered_i64(w[0]) < ordered_i64(w[1]));
         }
-        assert!(doc_id(u64::MAX) < u64::MAX >> 0 && doc_id(0) == 1);
+        assert!(doc_id(u64::MAX) < u64::MAX && doc_id(0) == 1);
     }
 
     #[test]

@@ -263,8 +263,9 @@ impl Cluster {
                     "SELECT {ARTICLE_COLUMNS}, {g}, {ID_HASH}, WEIGHT() AS w, COUNT(*) AS n FROM \
                      {index} WHERE {within} GROUP BY {g} WITHIN GROUP ORDER BY WEIGHT() DESC, \
                      {ID_HASH} ASC ORDER BY WEIGHT() DESC, {ID_HASH} ASC LIMIT 0, {limit} OPTION \
-                     max_matches={}, {RANKER}",
-                    limit.max(1000)
+                     max_matches={}, {}",
+                    limit.max(1000),
+                    RANKER
                 ),
                 reprints_q,
             ])?;

@@ -28,9 +28,11 @@ use crate::search::rerank::{self, Held};
 use crate::search::{FacetCount, Facets, Filters, Hit, SearchRequest, SearchResponse, Sort};
 
 /// How the nodes rank: BM25F over every field, titles counting twice, an exact string's
-/// bigrams half. Scores are per shard unless the nodes share global IDF (see README).
+/// bigrams half. No length normalization (`b = 0`): a real-time index keeps no field
+/// lengths, and with `b > 0` every score comes out the same. Scores are per shard unless
+/// the nodes share global IDF (see README).
 pub const RANKER: &str =
-    "ranker=expr('10000*bm25f(1.2,0.75,{title_w=4,body_w=2,title_x=2,body_x=1})')";
+    "ranker=expr('10000*bm25f(1.2,0,{title_w=4,body_w=2,title_x=2,body_x=1})')";
 
 /// Rows asked for at first when every candidate must be fetched; more when there are more.
 const FIRST_FETCH: u64 = 20_000;
@@ -70,7 +72,7 @@ pub(super) struct Candidate {
     pub source: String,
 }
 
-fn cell<'a>(row: &'a [Option<String>], i: usize) -> &'a str {
+fn cell(row: &[Option<String>], i: usize) -> &str {
     row.get(i).and_then(|c| c.as_deref()).unwrap_or("")
 }
 
@@ -287,120 +289,85 @@ impl Cluster {
         .compile(node))
     }
 
-    /// Runs a `SELECT … LIMIT 0, N OPTION max_matches=N, …` for every row: first with
-    /// `hint` rows, again with as many as there are when there are more.
-    fn every_row(&self, select: &str, options: &str, hint: u64) -> Result<Answer> {
-        let limit = |n: u64| {
+    /// Runs `SELECT`s (each without `LIMIT` and `OPTION`, with its own options) for every
+    /// row they match, in one round trip when each has at most `hint` rows, and again with
+    /// room for all of them for those that have more.
+    fn every_row(&self, selects: &[(String, String)], hint: u64) -> Result<Vec<Answer>> {
+        let limit = |(select, options): &(String, String), n: u64| {
             let n = n.max(1);
             format!("{select} LIMIT 0, {n} OPTION max_matches={n}{options}")
         };
-        let first = self.client.select_one(limit(hint))?;
-        let total = first.total_found();
-        if total as usize <= first.rows.rows.len() || total <= hint {
-            return Ok(first);
+        let first: Vec<String> = selects.iter().map(|s| limit(s, hint)).collect();
+        let mut answers = self.client.select(&first)?;
+        let mut again = Vec::new();
+        for (i, a) in answers.iter().enumerate() {
+            let total = a.total_found();
+            if total > a.rows.rows.len() as u64 && total > hint {
+                if total > MAX_CANDIDATES {
+                    return Err(Error::BadRequest(format!(
+                        "this query needs {total} articles read back from the cluster, more \
+                         than {MAX_CANDIDATES}; narrow it with more words, a source or dates"
+                    )));
+                }
+                again.push((i, limit(&selects[i], total)));
+            }
         }
-        if total > MAX_CANDIDATES {
-            return Err(Error::BadRequest(format!(
-                "this query needs {total} articles read back from the cluster, more than \
-                 {MAX_CANDIDATES}; narrow it with more words, a source or dates"
-            )));
+        if !again.is_empty() {
+            let more = self
+                .client
+                .select(&again.iter().map(|(_, s)| s.clone()).collect::<Vec<_>>())?;
+            for ((i, _), a) in again.into_iter().zip(more) {
+                answers[i] = a;
+            }
         }
-        self.client.select_one(limit(total))
+        Ok(answers)
     }
 
-    /// Every article matching a checked condition (one that the nodes alone cannot
-    /// answer exactly), best first by `sort`. `scoring`: whether a local search of the
-    /// same kind would score (which decides one detail of proximity).
-    pub(super) fn checked(
-        &self,
-        cond: &Cond,
-        filters: &Filters,
-        sort: Sort,
-        scoring: bool,
-    ) -> Result<Vec<Candidate>> {
-        let superset = cond.superset();
-        let candidates = self.candidates(&superset, filters, sort)?;
-        if candidates.is_empty() {
-            return Ok(candidates);
-        }
-        let mut leaves = Leaves::default();
-        let eval = leaves.add(cond);
-        let facts = self.facts(
-            &leaves,
-            &superset,
-            filters,
-            scoring,
-            candidates.len() as u64,
-        )?;
-        Ok(candidates
-            .into_iter()
-            .filter(|c| eval.holds(c.found.doc, &facts, &leaves))
-            .collect())
-    }
-
-    /// Every document `expr` matches within the filters, in `sort` order, with what
-    /// counting, grouping and ranking need.
-    pub(super) fn candidates(
+    /// The statement for every document `expr` matches within the filters, in `sort`
+    /// order, with what counting, grouping and ranking need (`None`: nothing matches).
+    fn candidates_select(
         &self,
         expr: &Expr,
         filters: &Filters,
         sort: Sort,
-    ) -> Result<Vec<Candidate>> {
+    ) -> Result<Option<(String, String)>> {
         let Some(where_sql) = where_clause(expr, filters)? else {
-            return Ok(Vec::new());
+            return Ok(None);
         };
-        let index = self.index();
         let select = format!(
-            "SELECT id, {a}, {ID_HASH}, {g}, {p}, {y}, {d}, {s}, WEIGHT() AS w FROM {index} \
+            "SELECT id, {a}, {ID_HASH}, {g}, {p}, {y}, {d}, {s}, WEIGHT() AS w FROM {} \
              WHERE {where_sql} ORDER BY {}",
+            self.index(),
             order(sort),
+            a = layout::ARTICLE_ID,
             g = layout::GROUP,
             p = layout::PUBLISHED,
             y = layout::YEAR,
             d = layout::DAY,
             s = layout::SOURCE,
-            a = layout::ARTICLE_ID,
         );
         let ranker = if sort == Sort::Relevance {
             format!(", {RANKER}")
         } else {
             ", ranker=none".to_string()
         };
-        let all = self.every_row(&select, &ranker, FIRST_FETCH)?;
-        let rows = &all.rows;
-        let col = |n: &str| rows.column(n);
-        let ca = col(layout::ARTICLE_ID)?;
-        let (ci, ch, cg, cp) = (
-            col("id")?,
-            col(ID_HASH)?,
-            col(layout::GROUP)?,
-            col(layout::PUBLISHED)?,
-        );
-        let (cy, cd, cs, cw) = (
-            col(layout::YEAR)?,
-            col(layout::DAY)?,
-            col(layout::SOURCE)?,
-            col("w")?,
-        );
-        let candidates = rows
-            .rows
-            .iter()
-            .map(|r| Candidate {
-                found: Found {
-                    doc: uint(r, ci),
-                    id: cell(r, ca).to_string(),
-                    id_hash: id_hash_of(int(r, ch)),
-                    group: int(r, cg) as u64,
-                    score: float(r, cw),
-                    published: int(r, cp),
-                    in_group: 1,
-                },
-                year: uint(r, cy) as u32,
-                day: int(r, cd),
-                source: cell(r, cs).to_string(),
-            })
-            .collect();
-        Ok(candidates)
+        Ok(Some((select, ranker)))
+    }
+
+    /// Every document `expr` matches within the filters, in `sort` order.
+    pub(super) fn candidates(
+        &self,
+        expr: &Expr,
+        filters: &Filters,
+        sort: Sort,
+    ) -> Result<Vec<Candidate>> {
+        let Some(select) = self.candidates_select(expr, filters, sort)? else {
+            return Ok(Vec::new());
+        };
+        let answers = self.every_row(&[select], FIRST_FETCH)?;
+        answers
+            .first()
+            .map_or(Ok(Vec::new()), |a| candidates_of(&a.rows))
     }
 
     /// Every match of a query in `sort` order, exactly, however it is answered.
@@ -419,35 +386,34 @@ impl Cluster {
         }
     }
 
-    /// Asks the nodes (and the stored text) what each leaf of a checked query says.
-    fn facts(
+    /// Every article matching a checked condition (one that the nodes alone cannot
+    /// answer exactly), best first by `sort`: the candidates, and what each leaf of the
+    /// condition says of them, asked in one round trip. `scoring`: whether a local
+    /// search of the same kind would score (which decides one detail of proximity).
+    pub(super) fn checked(
         &self,
-        leaves: &Leaves,
-        superset: &Expr,
+        cond: &Cond,
         filters: &Filters,
+        sort: Sort,
         scoring: bool,
-        candidates: u64,
-    ) -> Result<Facts> {
-        let index = self.index();
-        let mut facts = Facts {
-            sets: Vec::new(),
-            words: Vec::new(),
-            slops: Vec::new(),
+    ) -> Result<Vec<Candidate>> {
+        let superset = cond.superset();
+        let Some(first) = self.candidates_select(&superset, filters, sort)? else {
+            return Ok(Vec::new());
         };
+        let mut leaves = Leaves::default();
+        let eval = leaves.add(cond);
+        let index = self.index();
+        // Each leaf's question; `None` where the leaf can match nothing.
+        let mut asked: Vec<Option<(String, String)>> = Vec::new();
         for e in &leaves.sets {
             let within = Expr::and(vec![superset.clone(), e.clone()]);
-            let Some(w) = where_clause(&within, filters)? else {
-                facts.sets.push(HashSet::new());
-                continue;
-            };
-            let a = self.every_row(
-                &format!("SELECT id FROM {index} WHERE {w}"),
-                ", ranker=none",
-                candidates,
-            )?;
-            facts
-                .sets
-                .push(a.rows.rows.iter().map(|r| uint(r, 0)).collect());
+            asked.push(where_clause(&within, filters)?.map(|w| {
+                (
+                    format!("SELECT id FROM {index} WHERE {w}"),
+                    ", ranker=none".to_string(),
+                )
+            }));
         }
         for rule in &leaves.words {
             let quorum = rule.quorum().min(rule.tokens.len());
@@ -457,15 +423,47 @@ impl Cluster {
                 rule.field,
                 rule.tokens.join(" ")
             ));
-            let Some(w) = where_clause(&expr, filters)? else {
-                facts.words.push(HashMap::new());
-                continue;
+            asked.push(where_clause(&expr, filters)?.map(|w| {
+                (
+                    format!("SELECT id, PACKEDFACTORS() AS f FROM {index} WHERE {w}"),
+                    ", ranker=expr('1')".to_string(),
+                )
+            }));
+        }
+        for rule in &leaves.slops {
+            let within = Expr::and(vec![superset.clone(), rule_superset(rule)]);
+            let field = if rule.title {
+                layout::TITLE
+            } else {
+                layout::BODY
             };
-            let a = self.every_row(
-                &format!("SELECT id, PACKEDFACTORS() AS f FROM {index} WHERE {w}"),
-                ", ranker=expr('1')",
-                candidates,
-            )?;
+            asked.push(where_clause(&within, filters)?.map(|w| {
+                (
+                    format!("SELECT id, {field} FROM {index} WHERE {w}"),
+                    ", ranker=none".to_string(),
+                )
+            }));
+        }
+        let mut selects = vec![first];
+        selects.extend(asked.iter().flatten().cloned());
+        let mut answers = self.every_row(&selects, FIRST_FETCH)?.into_iter();
+        let candidates = candidates_of(&answers.next().unwrap_or_default().rows)?;
+        let mut rows = asked
+            .iter()
+            .map(|q| q.as_ref().and_then(|_| answers.next()).unwrap_or_default());
+        let mut facts = Facts {
+            sets: Vec::new(),
+            words: Vec::new(),
+            slops: Vec::new(),
+        };
+        for _ in &leaves.sets {
+            let a = rows.next().unwrap_or_default();
+            facts
+                .sets
+                .push(a.rows.rows.iter().map(|r| uint(r, 0)).collect());
+        }
+        for rule in &leaves.words {
+            let a = rows.next().unwrap_or_default();
             let mut held = HashMap::new();
             for r in &a.rows.rows {
                 let f = cell(r, 1);
@@ -484,21 +482,7 @@ impl Cluster {
             facts.words.push(held);
         }
         for rule in &leaves.slops {
-            let within = Expr::and(vec![superset.clone(), rule_superset(rule)]);
-            let Some(w) = where_clause(&within, filters)? else {
-                facts.slops.push(HashSet::new());
-                continue;
-            };
-            let field = if rule.title {
-                layout::TITLE
-            } else {
-                layout::BODY
-            };
-            let a = self.every_row(
-                &format!("SELECT id, {field} FROM {index} WHERE {w}"),
-                ", ranker=none",
-                candidates,
-            )?;
+            let a = rows.next().unwrap_or_default();
             facts.slops.push(
                 a.rows
                     .rows
@@ -508,8 +492,47 @@ impl Cluster {
                     .collect(),
             );
         }
-        Ok(facts)
+        Ok(candidates
+            .into_iter()
+            .filter(|c| eval.holds(c.found.doc, &facts, &leaves))
+            .collect())
     }
+}
+
+/// Candidates from the rows of [`Cluster::candidates_select`].
+fn candidates_of(rows: &Rows) -> Result<Vec<Candidate>> {
+    let col = |n: &str| rows.column(n);
+    let ca = col(layout::ARTICLE_ID)?;
+    let (ci, ch, cg, cp) = (
+        col("id")?,
+        col(ID_HASH)?,
+        col(layout::GROUP)?,
+        col(layout::PUBLISHED)?,
+    );
+    let (cy, cd, cs, cw) = (
+        col(layout::YEAR)?,
+        col(layout::DAY)?,
+        col(layout::SOURCE)?,
+        col("w")?,
+    );
+    Ok(rows
+        .rows
+        .iter()
+        .map(|r| Candidate {
+            found: Found {
+                doc: uint(r, ci),
+                id: cell(r, ca).to_string(),
+                id_hash: id_hash_of(int(r, ch)),
+                group: int(r, cg) as u64,
+                score: float(r, cw),
+                published: int(r, cp),
+                in_group: 1,
+            },
+            year: uint(r, cy) as u32,
+            day: int(r, cd),
+            source: cell(r, cs).to_string(),
+        })
+        .collect())
 }
 
 fn rule_superset(rule: &SlopRule) -> Expr {
@@ -948,9 +971,10 @@ impl Cluster {
         let limit = shown.len() + 3 * wanted + 10;
         let a = self.client.select_one(format!(
             "SELECT id, {a}, {ID_HASH}, {g}, {p}, WEIGHT() AS w, {TEXT_COLUMNS} FROM {} WHERE \
-             {within} ORDER BY {} LIMIT 0, {limit} OPTION max_matches={limit}, {RANKER}",
+             {within} ORDER BY {} LIMIT 0, {limit} OPTION max_matches={limit}, {}",
             self.index(),
             order(Sort::Relevance),
+            RANKER,
             a = layout::ARTICLE_ID,
             g = layout::GROUP,
             p = layout::PUBLISHED,
