@@ -15,13 +15,13 @@ use crate::search::{query, Engine, Filters, SearchRequest, SearchResponse, Stats
 
 #[derive(Clone)]
 pub enum Backend {
-    Local(Engine),
+    Local(Box<Engine>),
     Cluster(Arc<Cluster>),
 }
 
 impl From<Engine> for Backend {
     fn from(e: Engine) -> Backend {
-        Backend::Local(e)
+        Backend::Local(Box::new(e))
     }
 }
 

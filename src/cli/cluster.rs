@@ -67,7 +67,7 @@ pub fn push(a: PushArgs) -> Result<ExitCode> {
     }
     let bar = std::io::stderr()
         .is_terminal()
-        .then(|| indicatif::ProgressBar::new_spinner());
+        .then(indicatif::ProgressBar::new_spinner);
     let summary = push_to(&targets, &present, &options, stop, &mut |p| {
         if let Some(pb) = &bar {
             pb.set_message(format!(
