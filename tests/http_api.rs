@@ -363,3 +363,210 @@ async fn repeated_searches_are_answered_from_the_cache() {
     let h: serde_json::Value = serde_json::from_slice(health.body()).expect("json");
     assert_eq!(h["cache"]["hits"], 0, "{h}");
 }
+
+/// Methods: HEAD and OPTIONS are answered, anything else is a 405 naming what is allowed;
+/// answers that can be cached carry Cache-Control and an ETag that a client can send back.
+#[tokio::test]
+async fn methods_and_caching_headers() {
+    let (_d, engine, _) = corpus_engine();
+    let api = routes(engine, ServeOptions::default());
+    let head = warp::test::request()
+        .method("HEAD")
+        .path("/api/stats")
+        .reply(&api)
+        .await;
+    assert_eq!(head.status().as_u16(), 200);
+    let options = warp::test::request()
+        .method("OPTIONS")
+        .path("/api/search?q=x")
+        .reply(&api)
+        .await;
+    assert_eq!(options.status().as_u16(), 204);
+    let post = warp::test::request()
+        .method("DELETE")
+        .path("/api/search?q=x")
+        .reply(&api)
+        .await;
+    assert_eq!(post.status().as_u16(), 405);
+    assert_eq!(post.headers()["allow"], "GET, HEAD, OPTIONS");
+    let body: serde_json::Value = serde_json::from_slice(post.body()).expect("json");
+    assert_eq!(body["error"]["code"], "method_not_allowed");
+    let first = warp::test::request()
+        .path("/api/search?q=%E6%8F%B4%E7%96%86")
+        .reply(&api)
+        .await;
+    assert_eq!(first.headers()["cache-control"], "no-cache");
+    let tag = first.headers()["etag"].clone();
+    let again = warp::test::request()
+        .path("/api/search?q=%E6%8F%B4%E7%96%86")
+        .header("if-none-match", tag)
+        .reply(&api)
+        .await;
+    assert_eq!(again.status().as_u16(), 304);
+    assert!(again.body().is_empty());
+    let bad = warp::test::request()
+        .path("/api/search?q=x&limit=0")
+        .reply(&api)
+        .await;
+    assert_eq!(bad.headers()["cache-control"], "no-store");
+}
+
+/// Cross-origin pages read the API only when their origin is named; with a token, every
+/// route wants it.
+#[tokio::test]
+async fn cors_for_named_origins_and_an_optional_token() {
+    let (_d, engine, _) = corpus_engine();
+    let open = routes(engine.clone(), ServeOptions::default());
+    let r = warp::test::request()
+        .path("/api/stats")
+        .header("origin", "https://evil.example")
+        .reply(&open)
+        .await;
+    assert!(r.headers().get("access-control-allow-origin").is_none());
+    let body: serde_json::Value = serde_json::from_slice(r.body()).expect("json");
+    assert!(
+        body.get("path").is_none(),
+        "no filesystem path over HTTP: {body}"
+    );
+    let named = routes(
+        engine.clone(),
+        ServeOptions {
+            cors: vec!["https://news.example".into()],
+            ..ServeOptions::default()
+        },
+    );
+    let r = warp::test::request()
+        .path("/api/stats")
+        .header("origin", "https://news.example")
+        .reply(&named)
+        .await;
+    assert_eq!(
+        r.headers()["access-control-allow-origin"],
+        "https://news.example"
+    );
+    let guarded = routes(
+        engine,
+        ServeOptions {
+            token: Some("s3cret".into()),
+            ..ServeOptions::default()
+        },
+    );
+    for path in ["/", "/api/stats", "/api/search?q=x", "/healthz"] {
+        let r = warp::test::request().path(path).reply(&guarded).await;
+        assert_eq!(r.status().as_u16(), 401, "{path}");
+    }
+    let r = warp::test::request()
+        .path("/api/stats")
+        .header("authorization", "Bearer s3cret")
+        .reply(&guarded)
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let r = warp::test::request()
+        .path("/api/stats?access_token=s3cret")
+        .reply(&guarded)
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+}
+
+/// Oversized requests and raw bytes in the URL get the documented JSON error, from a real
+/// server.
+#[test]
+fn oversized_and_malformed_requests_get_json_errors() {
+    use std::io::{Read, Write};
+    let (_d, engine, _) = corpus_engine();
+    let server = TestServer::start(engine);
+    let ask = |raw: Vec<u8>| -> (u16, serde_json::Value) {
+        let mut s = std::net::TcpStream::connect(server.addr).expect("connect");
+        s.write_all(&raw).expect("write");
+        let mut out = Vec::new();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+            .expect("timeout");
+        let _ = s.read_to_end(&mut out);
+        let text = String::from_utf8_lossy(&out).to_string();
+        let status = text
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        let body = text.split("\r\n\r\n").nth(1).unwrap_or_default();
+        (
+            status,
+            serde_json::from_str(body).unwrap_or(serde_json::Value::Null),
+        )
+    };
+    let long = format!(
+        "GET /api/search?q={} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "a".repeat(9000)
+    );
+    let (s, b) = ask(long.into_bytes());
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (414, Some("uri_too_long")),
+        "{b}"
+    );
+    let big = format!(
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: {}\r\nConnection: close\r\n\r\n",
+        "a".repeat(20_000)
+    );
+    let (s, b) = ask(big.into_bytes());
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (431, Some("headers_too_large")),
+        "{b}"
+    );
+    let mut raw = b"GET /api/search?q=".to_vec();
+    raw.extend_from_slice(&[0xe6, 0x8f, 0xb4]);
+    raw.extend_from_slice(b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let (s, b) = ask(raw);
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (400, Some("bad_request")),
+        "{b}"
+    );
+    server.stop();
+}
+
+/// A full queue is refused at once with Retry-After, and a request that waited past its
+/// budget is dropped without running.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_server_answers_busy_at_once() {
+    let (_d, engine, _) = corpus_engine();
+    let api = routes(
+        engine,
+        ServeOptions {
+            workers: 1,
+            time_budget: std::time::Duration::from_millis(300),
+            ..ServeOptions::default()
+        },
+    );
+    // Many requests at once on one worker: every answer is a result or a clear 503.
+    let mut tasks = Vec::new();
+    for n in 0..200 {
+        let api = api.clone();
+        tasks.push(tokio::spawn(async move {
+            warp::test::request()
+                .path(&format!(
+                    "/api/search?q=%E7%9A%84&limit=100&offset={n}&cache=off{n}"
+                ))
+                .reply(&api)
+                .await
+        }));
+    }
+    let mut codes = std::collections::BTreeMap::new();
+    for t in tasks {
+        let r = t.await.expect("task");
+        let code = r.status().as_u16();
+        if code == 503 {
+            assert_eq!(r.headers()["retry-after"], "1");
+            let b: serde_json::Value = serde_json::from_slice(r.body()).expect("json");
+            assert!(
+                matches!(b["error"]["code"].as_str(), Some("busy" | "timeout")),
+                "{b}"
+            );
+        } else {
+            assert_eq!(code, 200);
+        }
+        *codes.entry(code).or_insert(0) += 1;
+    }
+    assert!(codes.get(&200).is_some_and(|n| *n > 0), "{codes:?}");
+}

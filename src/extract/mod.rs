@@ -11,6 +11,7 @@
 
 mod block_model;
 pub mod blocks;
+mod bounds;
 mod byline;
 mod charset;
 mod content;
@@ -78,6 +79,23 @@ pub fn extract_page(page: &RawPage) -> Result<Article> {
             format!("{tags} tags, over the cap of {MAX_TAGS} (not an article page)"),
         ));
     }
+    let scan = bounds::scan(&text);
+    if scan.max_attributes > bounds::MAX_ATTRIBUTES {
+        return Err(Error::bad_input(
+            &page.origin,
+            format!(
+                "an element with {} attributes, over the cap of {} (not an article page)",
+                scan.max_attributes,
+                bounds::MAX_ATTRIBUTES
+            ),
+        ));
+    }
+    // Formatting left open would be re-opened in every later block: take it out.
+    let text = if scan.unclosed_formatting > bounds::MAX_UNCLOSED_FORMATTING {
+        bounds::strip_formatting(&text)
+    } else {
+        text
+    };
     // When the page was fetched anchors stamps that count back (`3小时前`, `昨天 12:30`).
     let fetched = page
         .fetched_at

@@ -66,7 +66,7 @@ impl Context {
         match tokio::time::timeout(deadline.remaining() + Duration::from_millis(100), task).await {
             Ok(Ok(r)) => r,
             Ok(Err(e)) => Err(Error::Internal(format!("worker failed: {e}"))),
-            Err(_) => Err(Error::Timeout(deadline.budget().as_millis() as u64)),
+            Err(_) => Err(Error::NoAnswer(deadline.budget().as_millis() as u64)),
         }
     }
 
@@ -131,7 +131,7 @@ impl Context {
         match tokio::time::timeout(deadline.remaining() + Duration::from_millis(100), task).await {
             Ok(Ok(r)) => r,
             Ok(Err(e)) => Err(Error::Internal(format!("worker failed: {e}"))),
-            Err(_) => Err(Error::Timeout(deadline.budget().as_millis() as u64)),
+            Err(_) => Err(Error::NoAnswer(deadline.budget().as_millis() as u64)),
         }
     }
 
