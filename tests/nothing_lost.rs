@@ -73,7 +73,7 @@ fn every_file_is_read_or_reported() {
     let fifo = crawl.join("pipe.html");
     let made = Command::new("mkfifo").arg(&fifo).status();
     let started = Instant::now();
-    let s = run_index(&[crawl.clone()], &dir.path().join("ix"), options());
+    let s = run_index(std::slice::from_ref(&crawl), &dir.path().join("ix"), options());
     assert!(
         started.elapsed() < Duration::from_secs(60),
         "a FIFO must not block the run"
@@ -115,7 +115,7 @@ fn too_many_segments_are_merged_by_the_next_run() {
     let mut o = options();
     o.commit_every = 5;
     o.final_merge = false;
-    run_index(&[input.clone()], &ix, o);
+    run_index(std::slice::from_ref(&input), &ix, o);
     let segments = |ix: &Path| {
         Engine::open(ix, false)
             .expect("open")
