@@ -85,7 +85,7 @@ fn bench(c: &mut Criterion) {
     let analyzer = Analyzer::new(&[]);
     let mut g = c.benchmark_group("tokenize");
     g.throughput(Throughput::Bytes(text.len() as u64));
-    g.bench_function("zh_words_v2", |b| {
+    g.bench_function("zh_words_v3", |b| {
         let mut t = analyzer.words();
         b.iter(|| {
             let mut s = t.token_stream(&text);

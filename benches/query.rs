@@ -30,9 +30,13 @@ fn engine() -> Engine {
         let _ = std::fs::remove_dir_all(&dir);
         let open = create_or_open(&dir, None).expect("bench index");
         let mut indexer = Indexer::new(open, IndexOptions::default()).expect("writer");
-        let s = indexer
-            .run(&[corpus()], Arc::new(AtomicBool::new(false)), &mut |_| {})
-            .expect("indexing");
+        let s = zhnews::pipeline::index(
+            &mut indexer,
+            &[corpus()],
+            Arc::new(AtomicBool::new(false)),
+            &mut |_| {},
+        )
+        .expect("indexing");
         eprintln!("built {} in {:.1}s", dir.display(), s.elapsed_s);
     }
     Engine::open(&dir, false).expect("bench index opens")

@@ -25,6 +25,7 @@ pub mod error;
 pub mod extract;
 pub mod index;
 pub mod ingest;
+pub mod pipeline;
 pub mod search;
 pub mod serve;
 

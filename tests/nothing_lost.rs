@@ -32,14 +32,13 @@ fn run_index(
     options: IndexOptions,
 ) -> zhnews::index::IndexSummary {
     let open = create_or_open(ix, None).expect("index");
-    Indexer::new(open, options)
-        .expect("writer")
-        .run(
-            paths,
-            std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
-            &mut |_| {},
-        )
-        .expect("run")
+    zhnews::pipeline::index(
+        &mut Indexer::new(open, options).expect("writer"),
+        paths,
+        std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+        &mut |_| {},
+    )
+    .expect("run")
 }
 
 fn options() -> IndexOptions {
@@ -73,7 +72,11 @@ fn every_file_is_read_or_reported() {
     let fifo = crawl.join("pipe.html");
     let made = Command::new("mkfifo").arg(&fifo).status();
     let started = Instant::now();
-    let s = run_index(std::slice::from_ref(&crawl), &dir.path().join("ix"), options());
+    let s = run_index(
+        std::slice::from_ref(&crawl),
+        &dir.path().join("ix"),
+        options(),
+    );
     assert!(
         started.elapsed() < Duration::from_secs(60),
         "a FIFO must not block the run"

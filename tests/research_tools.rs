@@ -32,7 +32,8 @@ fn scanned() -> Vec<(String, String, Option<i32>)> {
             out.push((
                 a.title,
                 a.body,
-                a.published.map(|p| chrono::Datelike::year(&p)),
+                a.published
+                    .map(|p| chrono::Datelike::year(&p.beijing_day())),
             ));
         }
     });

@@ -269,14 +269,13 @@ fn the_later_record_wins_whatever_the_threads() {
             final_merge: true,
             detect_reprints: true,
         };
-        let s = Indexer::new(open, options)
-            .expect("writer")
-            .run(
-                std::slice::from_ref(&input),
-                std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
-                &mut |_| {},
-            )
-            .expect("run");
+        let s = zhnews::pipeline::index(
+            &mut Indexer::new(open, options).expect("writer"),
+            std::slice::from_ref(&input),
+            std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+            &mut |_| {},
+        )
+        .expect("run");
         assert_eq!((s.added, s.duplicate_ids, s.documents), (100, 300, 100));
         let e = Engine::open(&ix, false).expect("open");
         let titles: Vec<String> = (0..100)

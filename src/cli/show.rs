@@ -38,7 +38,7 @@ pub fn show(a: ShowArgs) -> Result<ExitCode> {
             out,
             "published: {}",
             art.published
-                .map(|p| p.to_rfc3339())
+                .map(|p| p.to_string())
                 .unwrap_or_else(|| "-".into())
         )?;
         writeln!(out, "source:    {}", or_dash(art.source.as_deref()))?;

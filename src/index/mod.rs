@@ -2,6 +2,7 @@
 //! and the writer (upsert by id, batched commits, reprint grouping).
 
 mod dedup;
+pub mod document;
 mod open;
 mod reading;
 pub mod schema;

@@ -165,7 +165,7 @@ impl Engine {
                 return Err(Error::Timeout(d.budget().as_millis() as u64));
             }
             let a = self.article_at(&searcher, e.address)?;
-            let published = a.published.map(|p| p.to_rfc3339());
+            let published = a.published.map(|p| p.to_string());
             let article = (a.id.as_str(), &published);
             let cut = lines.add(&a.title, &title_terms, KwicField::Title, article)
                 || lines.add(&a.body, &body_terms, KwicField::Body, article);

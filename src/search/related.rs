@@ -91,7 +91,7 @@ impl Engine {
             ),
         ];
         if let (Some(d), Some(published)) = (days, article.published) {
-            let day = published.date_naive();
+            let day = published.beijing_day();
             let span = Duration::days(i64::from(d));
             clauses.push((
                 Occur::Must,

@@ -91,9 +91,13 @@ pub fn index_into(dir: &Path, paths: &[PathBuf], commit_every: usize) -> IndexSu
         detect_reprints: true,
     };
     let mut indexer = Indexer::new(open, options).expect("writer");
-    indexer
-        .run(paths, Arc::new(AtomicBool::new(false)), &mut |_| {})
-        .expect("indexing runs")
+    zhnews::pipeline::index(
+        &mut indexer,
+        paths,
+        Arc::new(AtomicBool::new(false)),
+        &mut |_| {},
+    )
+    .expect("indexing runs")
 }
 
 /// The demo corpus indexed in a fresh temp dir (kept alive by the returned guard).
