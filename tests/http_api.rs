@@ -105,6 +105,31 @@ async fn page_is_served_with_a_strict_policy() {
 }
 
 #[tokio::test]
+async fn a_token_guards_the_api_but_not_the_page_that_sends_it() {
+    let (_d, engine, _) = corpus_engine();
+    let options = ServeOptions {
+        token: Some("s3cret".into()),
+        ..ServeOptions::default()
+    };
+    let status = |path: &str, bearer: Option<&str>| {
+        let mut req = warp::test::request().path(path);
+        if let Some(t) = bearer {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let filter = routes(engine.clone(), options.clone());
+        async move { req.reply(&filter).await.status().as_u16() }
+    };
+    // The page and its script load without it: the page reads the token from its own URL.
+    assert_eq!(status("/", None).await, 200);
+    assert_eq!(status("/app.js", None).await, 200);
+    assert_eq!(status("/api/stats", None).await, 401);
+    assert_eq!(status("/api/stats", Some("wrong")).await, 401);
+    assert_eq!(status("/api/stats", Some("s3cret")).await, 200);
+    assert_eq!(status("/api/stats?access_token=s3cret", None).await, 200);
+    assert_eq!(status("/healthz", None).await, 401);
+}
+
+#[tokio::test]
 async fn snippets_escape_html_from_articles() {
     let dir = tempfile::tempdir().expect("tmp");
     let input = dir.path().join("x.jsonl");

@@ -46,6 +46,10 @@ pub struct TestServer {
 
 impl TestServer {
     pub fn start(engine: Engine) -> TestServer {
+        TestServer::start_with(engine, zhnews::serve::ServeOptions::default())
+    }
+
+    pub fn start_with(engine: Engine, options: zhnews::serve::ServeOptions) -> TestServer {
         let rt = tokio::runtime::Runtime::new().expect("rt");
         let (tx, rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -53,7 +57,7 @@ impl TestServer {
             rt.block_on(zhnews::serve::serve(
                 engine,
                 "127.0.0.1:0".parse().expect("addr"),
-                zhnews::serve::ServeOptions::default(),
+                options,
                 move |a| {
                     let _ = tx.send(a);
                 },
