@@ -801,7 +801,7 @@ fn partial_hits_reprints_and_repaired_queries_are_shown() {
     );
     assert_eq!(
         b.eval("[...document.querySelectorAll('#facets h4')].map(e => e.textContent)"),
-        json!(["来源", "年份", "人物"]),
+        json!(["来源", "年份", "人物", "地点", "机构"]),
         "facet headings"
     );
     b.click("#facets [data-facet=person] button");

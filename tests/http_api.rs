@@ -153,19 +153,170 @@ async fn snippets_escape_html_from_articles() {
     );
 }
 
-#[test]
-fn every_route_is_in_the_openapi_description() {
-    let spec = openapi();
-    for route in [
-        "/",
-        "/api/search",
-        "/api/articles/{id}",
-        "/api/stats",
-        "/healthz",
-        "/api/openapi.json",
-    ] {
-        assert!(spec["paths"].get(route).is_some(), "{route} missing");
+/// Checks `value` against an OpenAPI schema (the subset `openapi.rs` uses): types,
+/// nullability, enums, required and undeclared properties, array items, `$ref`s.
+fn conforms(
+    spec: &serde_json::Value,
+    schema: &serde_json::Value,
+    value: &serde_json::Value,
+    at: &str,
+) -> Vec<String> {
+    use serde_json::Value;
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.trim_start_matches("#/components/schemas/");
+        return conforms(spec, &spec["components"]["schemas"][name], value, at);
     }
+    if value.is_null() {
+        return if schema["nullable"] == true {
+            vec![]
+        } else {
+            vec![format!("{at}: null where the schema does not allow it")]
+        };
+    }
+    let mut wrong = vec![];
+    if let Some(allowed) = schema["enum"].as_array() {
+        if !allowed.contains(value) {
+            wrong.push(format!("{at}: {value} not in {allowed:?}"));
+        }
+    }
+    let fits = match schema["type"].as_str() {
+        Some("object") => value.is_object(),
+        Some("array") => value.is_array(),
+        Some("string") => value.is_string(),
+        Some("integer") => value.is_u64() || value.is_i64(),
+        Some("number") => value.is_number(),
+        Some("boolean") => value.is_boolean(),
+        _ => true,
+    };
+    if !fits {
+        wrong.push(format!("{at}: {value} is not a {}", schema["type"]));
+        return wrong;
+    }
+    match value {
+        Value::Object(fields) => {
+            for r in schema["required"].as_array().into_iter().flatten() {
+                let r = r.as_str().unwrap_or_default();
+                if !fields.contains_key(r) {
+                    wrong.push(format!("{at}: required {r} missing"));
+                }
+            }
+            for (k, v) in fields {
+                let declared = &schema["properties"][k];
+                if !declared.is_null() {
+                    wrong.extend(conforms(spec, declared, v, &format!("{at}.{k}")));
+                } else if schema["additionalProperties"].is_object() {
+                    wrong.extend(conforms(
+                        spec,
+                        &schema["additionalProperties"],
+                        v,
+                        &format!("{at}.{k}"),
+                    ));
+                } else if schema["additionalProperties"] == false {
+                    wrong.push(format!("{at}: {k} is not in the schema"));
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                wrong.extend(conforms(
+                    spec,
+                    &schema["items"],
+                    item,
+                    &format!("{at}[{i}]"),
+                ));
+            }
+        }
+        _ => {}
+    }
+    wrong
+}
+
+/// Every route is described, and what each route really answers (successes and errors)
+/// is what its description says, field by field.
+#[tokio::test]
+async fn every_route_answers_as_the_openapi_description_says() {
+    let spec = openapi();
+    let (_d, engine, _) = corpus_engine();
+    let q = "%E7%BB%8F%E6%B5%8E"; // 经济
+    let (_, first, _) = get(&engine, &format!("/api/search?q={q}&limit=1")).await;
+    let id = first["hits"][0]["id"].as_str().expect("a hit").to_string();
+    let calls = [
+        (
+            "/api/search",
+            format!("/api/search?q={q}&facets=true&limit=50"),
+            200,
+        ),
+        (
+            "/api/search",
+            format!("/api/search?q={q}%20%E7%A7%91%E6%8A%80%E5%88%9B%E6%96%B0&limit=10"),
+            200,
+        ),
+        ("/api/search", "/api/search?q=%22abc&limit=3".into(), 200),
+        (
+            "/api/search",
+            "/api/search?q=*&limit=50&collapse=true".into(),
+            200,
+        ),
+        (
+            "/api/search",
+            "/api/search?q=%22abc&syntax=strict".into(),
+            400,
+        ),
+        ("/api/search", "/api/search?q=a&limit=0".into(), 400),
+        ("/api/articles/{id}", format!("/api/articles/{id}"), 200),
+        ("/api/articles/{id}", "/api/articles/nope".into(), 404),
+        (
+            "/api/articles/{id}/related",
+            format!("/api/articles/{id}/related?limit=5"),
+            200,
+        ),
+        (
+            "/api/articles/{id}/related",
+            format!("/api/articles/{id}/related?days=3"),
+            200,
+        ),
+        (
+            "/api/articles/{id}/related",
+            "/api/articles/nope/related".into(),
+            404,
+        ),
+        (
+            "/api/trend",
+            format!("/api/trend?q={q}&q=%E6%95%99%E8%82%B2&interval=year&normalize=true"),
+            200,
+        ),
+        (
+            "/api/trend",
+            format!("/api/trend?q={q}&interval=fortnight"),
+            400,
+        ),
+        ("/api/kwic", format!("/api/kwic?q={q}&limit=3"), 200),
+        ("/api/kwic", format!("/api/kwic?q={q}&width=0"), 400),
+        ("/api/entities", format!("/api/entities?q={q}&limit=3"), 200),
+        ("/api/entities", "/api/entities?limit=1000".into(), 400),
+        ("/api/stats", "/api/stats".into(), 200),
+        ("/healthz", "/healthz".into(), 200),
+    ];
+    let mut wrong = vec![];
+    for (route, path, want) in &calls {
+        let (status, body, _) = get(&engine, path).await;
+        assert_eq!(status, *want, "{path}: {body}");
+        let described = &spec["paths"][*route]["get"]["responses"][status.to_string()];
+        let schema = &described["content"]["application/json"]["schema"];
+        assert!(!schema.is_null(), "{route} {status} has no schema");
+        wrong.extend(conforms(&spec, schema, &body, path));
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    for route in ["/", "/api/export", "/api/openapi.json"] {
+        assert!(spec["paths"][route]["get"].is_object(), "{route} missing");
+    }
+    let (status, served, _) = get(&engine, "/api/openapi.json").await;
+    assert_eq!((status, &served), (200, &spec));
+    // The checker itself catches what it is for.
+    let hit = &spec["components"]["schemas"]["Hit"];
+    assert!(!conforms(&spec, hit, &serde_json::json!({"id": "x"}), "hit").is_empty());
+    let extra = serde_json::json!({"id": "x", "title": "t", "score": 1.0, "snippet": "", "new": 1});
+    assert!(!conforms(&spec, hit, &extra, "hit").is_empty());
 }
 
 #[test]
@@ -476,7 +627,8 @@ async fn cors_for_named_origins_and_an_optional_token() {
             ..ServeOptions::default()
         },
     );
-    for path in ["/", "/api/stats", "/api/search?q=x", "/healthz"] {
+    // The page itself loads without the token (it asks for one); the API does not.
+    for path in ["/api/stats", "/api/search?q=x", "/healthz"] {
         let r = warp::test::request().path(path).reply(&guarded).await;
         assert_eq!(r.status().as_u16(), 401, "{path}");
     }

@@ -18,7 +18,7 @@ pub struct Analyzed {
 impl Analyzer {
     /// Analyzes an article; `fingerprints` off leaves every article its own story.
     pub fn analyze(&self, article: Article, fingerprints: bool) -> Analyzed {
-        let entities = entities::find(self.jieba(), &article.title, &article.body);
+        let entities = entities::find(self.jieba(), self.names(), &article.title, &article.body);
         let fingerprint = if fingerprints {
             fingerprint(&article.body)
         } else {

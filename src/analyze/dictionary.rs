@@ -1,6 +1,7 @@
 //! The one analyzer of an index: a jieba dictionary shared behind an `Arc`, its settings,
 //! and the single function that registers every tokenizer with tantivy.
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -35,6 +36,8 @@ const NEWS_DICT: &str = include_str!("news_dict.txt");
 pub struct Analyzer {
     jieba: Arc<Jieba>,
     settings: AnalyzerSettings,
+    /// User-dictionary words with a part-of-speech tag: names the user vouches for.
+    names: Arc<HashSet<String>>,
 }
 
 /// One parsed user-dictionary line: `word [freq] [tag]`.
@@ -107,8 +110,14 @@ impl Analyzer {
         } else {
             hasher.finalize().to_hex()[..16].to_string()
         };
+        let names = user_words
+            .iter()
+            .filter(|w| w.tag.is_some())
+            .map(|w| crate::analyze::normalize::normalize(&w.word))
+            .collect();
         Analyzer {
             jieba: Arc::new(jieba),
+            names: Arc::new(names),
             settings: AnalyzerSettings {
                 words: super::WORDS.into(),
                 bigram: super::BIGRAM.into(),
@@ -126,6 +135,10 @@ impl Analyzer {
 
     pub fn jieba(&self) -> &Arc<Jieba> {
         &self.jieba
+    }
+
+    pub fn names(&self) -> &HashSet<String> {
+        &self.names
     }
 
     pub fn words(&self) -> WordsTokenizer {

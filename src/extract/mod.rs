@@ -159,6 +159,9 @@ pub struct ExtractOutputWithId<'a> {
     pub id: &'a str,
     #[serde(flatten)]
     pub fields: ExtractOutput<'a>,
+    /// People, places and organisations found at index time (`show`, the API).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entities: Option<&'a crate::analyze::entities::Entities>,
 }
 
 impl<'a> From<&'a Article> for ExtractOutputWithId<'a> {
@@ -166,6 +169,7 @@ impl<'a> From<&'a Article> for ExtractOutputWithId<'a> {
         ExtractOutputWithId {
             id: &a.id,
             fields: ExtractOutput::from(a),
+            entities: None,
         }
     }
 }

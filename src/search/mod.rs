@@ -8,6 +8,7 @@ pub mod compile;
 mod cursor;
 pub mod deadline;
 mod enough;
+pub mod entities;
 pub mod export;
 mod hits;
 mod ids;
@@ -526,6 +527,18 @@ impl Engine {
             IndexRecordOption::Basic,
         );
         Ok(searcher.search(&q, &DocSetCollector)?.into_iter().next())
+    }
+
+    /// An article with the people, places and organisations found in it.
+    pub fn article_with_entities(&self, id: &str) -> Result<(Article, Entities)> {
+        let searcher = self.reader.searcher();
+        match self.address_of(&searcher, id)? {
+            Some(addr) => Ok((
+                self.article_at(&searcher, addr)?,
+                self.entities_at(&searcher, addr)?,
+            )),
+            None => Err(Error::NotFound(id.to_string())),
+        }
     }
 
     pub fn article(&self, id: &str) -> Result<Article> {

@@ -16,6 +16,7 @@ use super::params::Params;
 use crate::error::{Error, Result};
 use crate::search::deadline::Deadline;
 use crate::search::export::ExportFormat;
+use crate::search::related::RelatedRequest;
 use crate::search::Engine;
 
 /// What every handler shares.
@@ -142,9 +143,10 @@ impl Context {
         };
         let engine = self.engine.clone();
         self.respond(arrived, move |_| {
-            let a = engine.article(&id)?;
-            serde_json::to_value(crate::extract::ExtractOutputWithId::from(&a))
-                .map_err(|e| Error::Internal(format!("serialize: {e}")))
+            let (a, entities) = engine.article_with_entities(&id)?;
+            let mut shown = crate::extract::ExtractOutputWithId::from(&a);
+            shown.entities = Some(&entities);
+            serde_json::to_value(shown).map_err(|e| Error::Internal(format!("serialize: {e}")))
         })
         .await
     }
@@ -168,8 +170,14 @@ impl Context {
             Err(e) => return from_error(e),
         };
         let engine = self.engine.clone();
-        self.respond(arrived, move |_| engine.related(&id, days, limit))
-            .await
+        self.respond(arrived, move |d| {
+            let mut req = RelatedRequest::new(id);
+            req.days = days;
+            req.limit = limit;
+            req.deadline = Some(d);
+            engine.related(&req)
+        })
+        .await
     }
 
     pub async fn trend(self, raw: String, arrived: Instant) -> Response {
@@ -194,6 +202,19 @@ impl Context {
         self.respond(arrived, move |d| {
             req.deadline = Some(d);
             engine.kwic(&req)
+        })
+        .await
+    }
+
+    pub async fn entities(self, raw: String, arrived: Instant) -> Response {
+        let mut req = match Params::parse(&raw).and_then(|p| p.entities()) {
+            Ok(r) => r,
+            Err(e) => return from_error(e),
+        };
+        let engine = self.engine.clone();
+        self.respond(arrived, move |d| {
+            req.deadline = Some(d);
+            engine.entities(&req)
         })
         .await
     }

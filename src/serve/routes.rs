@@ -198,6 +198,7 @@ async fn dispatch(
         ["api", "articles", id, "related"] => ctx.related(id.to_string(), raw, arrived).await,
         ["api", "trend"] => ctx.trend(raw, arrived).await,
         ["api", "kwic"] => ctx.kwic(raw, arrived).await,
+        ["api", "entities"] => ctx.entities(raw, arrived).await,
         ["api", "export"] => ctx.export(raw).await,
         ["api", "stats"] => ctx.stats(arrived).await,
         ["healthz"] => ctx.health(arrived).await,
