@@ -747,3 +747,49 @@ async fn a_full_server_answers_busy_at_once() {
     }
     assert!(codes.get(&200).is_some_and(|n| *n > 0), "{codes:?}");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// Whatever a person or a bot types is a query: never a panic, never a 5xx, and the
+    /// answer says how it was read.
+    #[test]
+    fn any_text_is_a_query(q in proptest::prelude::any::<String>(), limit in 1usize..=20) {
+        let engine = typed_text_engine();
+        let path = format!("/api/search?q={}&limit={limit}", urlencoding::encode(&q));
+        let (status, body, _) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(get(engine, &path));
+        proptest::prop_assert!(status < 500, "{q:?}: {status} {body}");
+        if status == 200 {
+            proptest::prop_assert!(body["interpreted_as"].is_string(), "{q:?}: {body}");
+        }
+    }
+
+    #[test]
+    fn operator_soup_is_a_query(
+        q in "[-－()（）\"“”「」《》【】\\[\\]:：~～ *a-zORANDNOT/0-9援疆北京titlepersonsource]{0,60}"
+    ) {
+        let engine = typed_text_engine();
+        let path = format!("/api/search?q={}", urlencoding::encode(&q));
+        let (status, body, _) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(get(engine, &path));
+        proptest::prop_assert_eq!(status, 200, "{:?}: {}", q, body);
+    }
+}
+
+/// One demo-corpus index for every proptest case.
+fn typed_text_engine() -> &'static zhnews::search::Engine {
+    static ENGINE: std::sync::OnceLock<(tempfile::TempDir, zhnews::search::Engine)> =
+        std::sync::OnceLock::new();
+    let (_dir, engine) = ENGINE.get_or_init(|| {
+        let (dir, engine, _) = corpus_engine();
+        (dir, engine)
+    });
+    engine
+}
