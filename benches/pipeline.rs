@@ -1,4 +1,5 @@
-//! Micro-benchmarks: tokenizer throughput (both views) and extraction time per page, on
+//! Micro-benchmarks: tokenizer throughput (both views), entity tagging, and extraction
+//! time per page, on
 //! the demo corpus and, when present, ../shared/data/extraction-dev and
 //! news-html-unlabeled. Besides criterion's figures it prints the median and p90 time of
 //! one page's extraction (decode included), each page timed alone on one core.
@@ -85,7 +86,7 @@ fn bench(c: &mut Criterion) {
     let analyzer = Analyzer::new(&[]);
     let mut g = c.benchmark_group("tokenize");
     g.throughput(Throughput::Bytes(text.len() as u64));
-    g.bench_function("zh_words_v2", |b| {
+    g.bench_function("zh_words_v3", |b| {
         let mut t = analyzer.words();
         b.iter(|| {
             let mut s = t.token_stream(&text);
@@ -98,6 +99,15 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("zh_bigram_v2", |b| {
         b.iter(|| BigramTokenizer.tokens(&text).len())
+    });
+    // What finding people, places and organisations adds to indexing: compare with the
+    // two views above, over the same text.
+    g.bench_function("entities", |b| {
+        b.iter(|| {
+            zhnews::analyze::entities::find(analyzer.jieba(), analyzer.names(), "", &text)
+                .person
+                .len()
+        })
     });
     g.finish();
     let mut g = c.benchmark_group("extract");

@@ -14,6 +14,7 @@ use std::time::Instant;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use zhnews::index::{create_or_open, IndexOptions, Indexer};
+use zhnews::search::related::RelatedRequest;
 use zhnews::search::{Engine, SearchRequest};
 
 fn shared() -> PathBuf {
@@ -30,9 +31,13 @@ fn engine() -> Engine {
         let _ = std::fs::remove_dir_all(&dir);
         let open = create_or_open(&dir, None).expect("bench index");
         let mut indexer = Indexer::new(open, IndexOptions::default()).expect("writer");
-        let s = indexer
-            .run(&[corpus()], Arc::new(AtomicBool::new(false)), &mut |_| {})
-            .expect("indexing");
+        let s = zhnews::pipeline::index(
+            &mut indexer,
+            &[corpus()],
+            Arc::new(AtomicBool::new(false)),
+            &mut |_| {},
+        )
+        .expect("indexing");
         eprintln!("built {} in {:.1}s", dir.display(), s.elapsed_s);
     }
     Engine::open(&dir, false).expect("bench index opens")
@@ -65,6 +70,40 @@ fn two_word_queries() -> Vec<String> {
         }
     }
     out
+}
+
+/// Articles to find related stories for: every 97th of the corpus, by id.
+fn related_seeds() -> Vec<String> {
+    let file = std::fs::File::open(corpus()).expect("news-text");
+    let reader = std::io::BufReader::new(zstd::Decoder::new(file).expect("zstd"));
+    reader
+        .lines()
+        .map_while(|l| l.ok())
+        .step_by(97)
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(&l).ok())
+        .filter_map(|v| v["id"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// `related ID` as the CLI and the API run it by default.
+fn related_percentiles(engine: &Engine, seeds: &[String]) {
+    let mut ms: Vec<f64> = seeds
+        .iter()
+        .map(|id| {
+            let t = Instant::now();
+            let _ = engine.related(&RelatedRequest::new(id.clone()));
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    ms.sort_by(f64::total_cmp);
+    let at = |p: f64| ms[((ms.len() - 1) as f64 * p).round() as usize];
+    eprintln!(
+        "related: {} articles, p50 {:.3} ms, p95 {:.3} ms, p99 {:.3} ms",
+        ms.len(),
+        at(0.50),
+        at(0.95),
+        at(0.99)
+    );
 }
 
 fn headline_queries() -> Vec<String> {
@@ -136,6 +175,20 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
+    let seeds = related_seeds();
+    seeds.iter().take(50).for_each(|id| {
+        let _ = engine.related(&RelatedRequest::new(id.clone()));
+    });
+    related_percentiles(&engine, &seeds);
+    let mut i = 0;
+    g.bench_function("related", |b| {
+        b.iter(|| {
+            i = (i + 1) % seeds.len();
+            engine
+                .related(&RelatedRequest::new(seeds[i].clone()))
+                .map(|r| r.hits.len())
+        })
+    });
     g.finish();
 }
 

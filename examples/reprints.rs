@@ -51,7 +51,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .iter()
             .filter_map(|a| {
                 a.published.map(|p| {
-                    p.date_naive()
+                    p.beijing_day()
                         .signed_duration_since(chrono::NaiveDate::default())
                         .num_days()
                 })
@@ -100,8 +100,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "{}",
             serde_json::json!({
                 "a": a.id, "b": b.id,
-                "a_published": a.published.map(|p| p.to_rfc3339()),
-                "b_published": b.published.map(|p| p.to_rfc3339()),
+                "a_published": a.published.map(|p| p.to_string()),
+                "b_published": b.published.map(|p| p.to_string()),
                 "a_title": a.title, "b_title": b.title,
                 "a_body": head(&a.body), "b_body": head(&b.body),
                 "a_chars": a.body.chars().count(), "b_chars": b.body.chars().count(),

@@ -4,12 +4,14 @@
 use std::io::Write;
 use std::sync::Arc;
 
+use crate::analyze::entities::Entities;
 use crate::article::Article;
 use crate::cluster::Cluster;
 use crate::error::Result;
+use crate::search::entities::{EntitiesRequest, EntityList};
 use crate::search::export::ExportRequest;
 use crate::search::kwic::{Kwic, KwicRequest};
-use crate::search::related::Related;
+use crate::search::related::{Related, RelatedRequest};
 use crate::search::trend::{Trend, TrendRequest};
 use crate::search::{query, Engine, Filters, SearchRequest, SearchResponse, Stats, Syntax};
 
@@ -60,17 +62,32 @@ impl Backend {
         }
     }
 
-    pub fn related(&self, id: &str, days: Option<u32>, limit: usize) -> Result<Related> {
+    pub fn related(&self, req: &RelatedRequest) -> Result<Related> {
         match self {
-            Backend::Local(e) => e.related(id, days, limit),
-            Backend::Cluster(c) => c.related(id, days, limit),
+            Backend::Local(e) => e.related(req),
+            Backend::Cluster(c) => c.related(req),
+        }
+    }
+
+    pub fn entities(&self, req: &EntitiesRequest) -> Result<EntityList> {
+        match self {
+            Backend::Local(e) => e.entities(req),
+            Backend::Cluster(c) => c.entities(req),
         }
     }
 
     pub fn article(&self, id: &str) -> Result<Article> {
         match self {
             Backend::Local(e) => e.article(id),
-            Backend::Cluster(c) => c.article(id),
+            Backend::Cluster(c) => c.article_with_entities(id).map(|(a, _)| a),
+        }
+    }
+
+    /// An article with the people, places and organisations found in it.
+    pub fn article_with_entities(&self, id: &str) -> Result<(Article, Entities)> {
+        match self {
+            Backend::Local(e) => e.article_with_entities(id),
+            Backend::Cluster(c) => c.article_with_entities(id),
         }
     }
 

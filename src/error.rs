@@ -31,9 +31,15 @@ pub enum Error {
     /// Another process holds the writer lock.
     #[error("index {path} is being written by another process ({holder}); wait for it to finish")]
     Locked { path: PathBuf, holder: String },
-    /// A search ran past its time budget and was stopped.
-    #[error("the search took longer than its budget of {0} ms and was stopped")]
+    /// Work ran past its time budget and was stopped.
+    #[error("the request took longer than its budget of {0} ms and was stopped")]
     Timeout(u64),
+    /// No answer came within the budget (the work was not stopped; it ends on its own).
+    #[error("no answer within the budget of {0} ms")]
+    NoAnswer(u64),
+    /// A request waited for its turn past its budget and was never started.
+    #[error("the server was busy for the whole budget of {0} ms; the request was not started")]
+    NotStarted(u64),
     /// Too many requests at once; try again after a moment.
     #[error("the server is busy with other requests; try again in {retry_after_s} s")]
     Busy { retry_after_s: u64 },
@@ -87,6 +93,8 @@ impl Error {
             Error::BadQuery(_) | Error::BadRequest(_) | Error::BadInput { .. } => Fault::User,
             Error::NotFound(_) => Fault::NotFound,
             Error::Timeout(_)
+            | Error::NoAnswer(_)
+            | Error::NotStarted(_)
             | Error::Busy { .. }
             | Error::Index { .. }
             | Error::Corrupt { .. }
@@ -107,7 +115,7 @@ impl Error {
             Error::BadQuery(_) => "bad_query",
             Error::BadRequest(_) | Error::BadInput { .. } => "bad_request",
             Error::NotFound(_) => "not_found",
-            Error::Timeout(_) => "timeout",
+            Error::Timeout(_) | Error::NoAnswer(_) | Error::NotStarted(_) => "timeout",
             Error::Busy { .. } => "busy",
             Error::Index { .. } | Error::Corrupt { .. } | Error::Locked { .. } => {
                 "index_unavailable"

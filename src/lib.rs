@@ -32,6 +32,7 @@ pub mod error;
 pub mod extract;
 pub mod index;
 pub mod ingest;
+pub mod pipeline;
 pub mod search;
 pub mod serve;
 

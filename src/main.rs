@@ -23,12 +23,21 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let args = cli::Cli::parse_from(cli::query_words_last(std::env::args_os().collect()));
-    match cli::run(args) {
-        Ok(code) => code,
-        Err(e) if cli::is_broken_pipe(&e) => ExitCode::SUCCESS,
-        Err(e) => {
+    // A panic is a bug, or an index damaged in a way no checksum was read for: either way
+    // a message and exit status 2, not a backtrace and 101.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!(
+            "zhnews: internal error ({info}); if the index may be damaged, `zhnews check` \
+             names the damaged files"
+        );
+    }));
+    match std::panic::catch_unwind(|| cli::run(args)) {
+        Ok(Ok(code)) => code,
+        Ok(Err(e)) if cli::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Ok(Err(e)) => {
             eprintln!("zhnews: {e:#}");
             ExitCode::from(2)
         }
+        Err(_) => ExitCode::from(2),
     }
 }

@@ -1,7 +1,9 @@
 //! The search page in a real browser (headless Chromium). One test loads a search URL with
 //! `--dump-dom`; the others drive the page through the Chrome DevTools Protocol
-//! (`common/cdp.rs`): type a query through a simulated input method, open the trend chart and
-//! an article's related stories, and compare what is drawn with the JSON API.
+//! (`common/cdp.rs`): type a query through a simulated input method, open the trend chart,
+//! an article's related stories and a hit's reprints, read partial hits, repaired queries
+//! and failed requests, send a token from the page's URL, and compare what is drawn with the
+//! JSON API.
 
 #[path = "common/cdp.rs"]
 mod cdp;
@@ -327,7 +329,6 @@ fn the_trend_chart_and_related_stories_match_the_api() {
     let buckets = trend["series"][0]["buckets"]
         .as_array()
         .unwrap_or_else(|| panic!("/api/trend has no buckets: {trend}"));
-    let label_len = if interval == "year" { 4 } else { 7 };
     let expected: Vec<(String, u64)> = buckets
         .iter()
         .map(|bk| {
@@ -337,7 +338,7 @@ fn the_trend_chart_and_related_stories_match_the_api() {
             let count = bk["count"]
                 .as_u64()
                 .unwrap_or_else(|| panic!("bucket count: {bk}"));
-            (start[..label_len].to_string(), count)
+            (bucket_label(start, interval), count)
         })
         .collect();
     assert!(
@@ -401,14 +402,15 @@ fn the_trend_chart_and_related_stories_match_the_api() {
         "the x axis does not start at {first_label}: {axis}"
     );
 
-    // The related stories of a hit (the first that has some according to the API).
+    // The related stories of a hit (the first that has some according to the API), asked
+    // for without a time window, like `zhnews related ID`.
     let ids = page_ids(&mut b, "#results .hit");
     let (id, related) = ids
         .iter()
         .map(|id| {
             let rel = api(
                 &base,
-                &format!("/api/articles/{}/related?days=30", urlencoding::encode(id)),
+                &format!("/api/articles/{}/related", urlencoding::encode(id)),
             );
             (id.clone(), rel)
         })
@@ -418,6 +420,7 @@ fn the_trend_chart_and_related_stories_match_the_api() {
         &base,
         &format!("/api/articles/{}", urlencoding::encode(&id)),
     );
+    b.eval(RECORD_REQUESTS);
     let sel = format!("#results .hit[data-id={}] .hit-title a", json!(id));
     b.click(&sel);
     b.wait_until(
@@ -447,6 +450,522 @@ fn the_trend_chart_and_related_stories_match_the_api() {
         .map(|h| h.iter().map(|x| x["title"].clone()).collect())
         .unwrap_or_default();
     assert_eq!(shown, Value::Array(want_titles), "related titles");
+    let asked = strings(
+        &b.eval("window.__requests.filter(u => u.includes('/related'))"),
+        "related requests",
+    );
+    assert_eq!(
+        asked,
+        vec![format!(
+            "/api/articles/{}/related",
+            urlencoding::encode(&id)
+        )],
+        "the page asks for related stories once, with no days window"
+    );
+    // Each related story shows the keywords it shares with the article.
+    let reasons = b.eval(
+        "[...document.querySelectorAll('#related li.related-hit')].map(li => \
+         [...li.querySelectorAll('.reason .chip')].map(c => c.textContent))",
+    );
+    let want_reasons: Vec<Value> = related["hits"]
+        .as_array()
+        .map(|h| h.iter().map(|x| x["reason"].clone()).collect())
+        .unwrap_or_default();
+    assert_eq!(reasons, Value::Array(want_reasons), "related reasons");
+
+    // A quoted query is titled with its own (Chinese) quotes, not nested in another pair.
+    let quoted = format!("\"{TREND_QUERY}\"");
+    b.eval(&format!(
+        "location.hash = '#/search?q=' + encodeURIComponent({})",
+        json!(quoted)
+    ));
+    // Its hits drawn (the unquoted query's chart has the same title), then its chart. The
+    // box holds the new query from when the route changes; loading shows until it is drawn.
+    let want_ids = api_ids(
+        &api(
+            &base,
+            &format!("/api/search?q={}&limit=10", urlencoding::encode(&quoted)),
+        ),
+        "/api/search",
+    );
+    let caption = b.wait_until(
+        &format!(
+            "(() => {{ const c = document.querySelector('#trend-chart .caption'); \
+             const ids = [...document.querySelectorAll('#results .hit')].map(e => e.dataset.id); \
+             return document.getElementById('q').value === {} && document.getElementById('loading').hidden \
+             && JSON.stringify(ids) === {} && c && c.textContent; }})()",
+            json!(quoted),
+            json!(json!(want_ids).to_string())
+        ),
+        "the trend caption of the quoted query",
+    );
+    let caption = caption.as_str().unwrap_or_default();
+    assert!(
+        caption.starts_with(&format!("“{TREND_QUERY}” 报道数量"))
+            && !caption.contains('"')
+            && caption.matches('“').count() == 1,
+        "trend caption of {quoted}: {caption:?}"
+    );
+
+    // Shares: one bar per bucket, as high as the query's share of the bucket's articles.
+    b.click("#trend-normalize");
+    b.wait_until(
+        "document.querySelector('#trend-chart .caption')?.textContent.includes('报道占比')",
+        "the trend chart in shares",
+    );
+    let trend = api(
+        &base,
+        &format!(
+            "/api/trend?q={}&interval={interval}&normalize=true",
+            urlencoding::encode(&quoted)
+        ),
+    );
+    let buckets = trend["series"][0]["buckets"]
+        .as_array()
+        .unwrap_or_else(|| panic!("/api/trend has no buckets: {trend}"));
+    let bars = b.eval(
+        "[...document.querySelectorAll('#trend svg rect.bar')].map(r => \
+         [r.querySelector('title').textContent, parseFloat(r.getAttribute('height'))])",
+    );
+    let bars = bars.as_array().unwrap_or_else(|| panic!("bars: {bars}"));
+    assert_eq!(bars.len(), buckets.len(), "one bar per bucket: {bars:?}");
+    let max_share = buckets
+        .iter()
+        .filter_map(|bk| bk["share"].as_f64())
+        .fold(0.0, f64::max);
+    let max_h = bars
+        .iter()
+        .filter_map(|x| x[1].as_f64())
+        .fold(0.0, f64::max);
+    assert!(max_share > 0.0, "no share above 0: {trend}");
+    for (bk, bar) in buckets.iter().zip(bars) {
+        let start = bk["start"].as_str().unwrap_or_default();
+        let (count, total, share) = (
+            bk["count"].clone(),
+            bk["total"].clone(),
+            bk["share"].as_f64(),
+        );
+        let title = bar[0].as_str().unwrap_or_default();
+        let want = format!(
+            "{}：{count} 篇 / 共 {total} 篇（",
+            bucket_label(start, interval)
+        );
+        assert!(
+            title.starts_with(&want),
+            "bar title {title:?}, expected {want:?}…"
+        );
+        let h = bar[1].as_f64().unwrap_or(-1.0);
+        let want_h = max_h * share.unwrap_or(0.0) / max_share;
+        assert!(
+            (h - want_h).abs() < 0.5,
+            "bar {start} is {h}px high, expected {want_h}"
+        );
+    }
+    let ticks = strings(
+        &b.eval("[...document.querySelectorAll('#trend svg text.tick')].map(t => t.textContent)"),
+        "ticks",
+    );
+    assert!(
+        ticks.iter().skip(1).all(|t| t.ends_with('%')),
+        "share ticks are percentages: {ticks:?}"
+    );
+    drop(b);
+    server.stop();
+}
+
+/// The chart's label of a bucket starting at `start` (`2019-01-01…`): 2019年 or 2019年1月.
+fn bucket_label(start: &str, interval: &str) -> String {
+    let year = &start[..4];
+    if interval == "year" {
+        return format!("{year}年");
+    }
+    let month: u32 = start[5..7].parse().expect("month");
+    format!("{year}年{month}月")
+}
+
+/// Records the path and query of every request the page makes from now on.
+const RECORD_REQUESTS: &str = r#"(() => {
+  window.__requests = [];
+  const fetch0 = window.fetch;
+  window.fetch = function (u) {
+    window.__requests.push(String(u));
+    return fetch0.apply(this, arguments);
+  };
+  return true;
+})()"#;
+
+/// Rewrites the JSON answers of requests whose path starts with `prefix` with `change(data)`,
+/// to show what the page does with answers this corpus does not give.
+fn rewrite_answers(b: &mut Browser, prefix: &str, change: &str) {
+    b.eval(&format!(
+        r#"(() => {{
+  const fetch0 = window.fetch, prefix = {prefix}, change = {change};
+  window.fetch = function (u) {{
+    const p = fetch0.apply(this, arguments);
+    if (!String(u).startsWith(prefix)) return p;
+    return p.then(r => r.json().then(d => new Response(JSON.stringify(change(d)),
+      {{ status: r.status, headers: {{ 'Content-Type': 'application/json' }} }})));
+  }};
+  return true;
+}})()"#,
+        prefix = json!(prefix)
+    ));
+}
+
+/// Waits for the search of the page's current route to be drawn.
+fn wait_for_results(b: &mut Browser, what: &str) {
+    b.wait_until(
+        "document.getElementById('loading').hidden && !document.getElementById('total').hidden",
+        what,
+    );
+}
+
+fn text(b: &mut Browser, selector: &str) -> String {
+    let v = b.eval(&format!(
+        "(document.querySelector({}) || {{}}).textContent || ''",
+        json!(selector)
+    ));
+    v.as_str().unwrap_or_default().to_string()
+}
+
+#[test]
+fn partial_hits_reprints_and_repaired_queries_are_shown() {
+    let Some((_d, server, mut b, base)) = start_page() else {
+        return;
+    };
+    // An unbalanced parenthesis: read leniently, the repair told in Chinese; the three
+    // every-word hits come first, then hits matching only 援疆 or 教育, marked.
+    let typed = "援疆 (教育";
+    b.open(&format!("{base}/#/search?q={}", urlencoding::encode(typed)));
+    wait_for_results(&mut b, "results of a repaired query");
+    let resp = api(
+        &base,
+        &format!("/api/search?q={}&limit=10", urlencoding::encode(typed)),
+    );
+    assert_eq!(resp["interpreted_as"], "援疆 教育", "{resp}");
+    assert_eq!(text(&mut b, "#interp"), "按以下方式理解：援疆 教育");
+    let warnings = strings(
+        &b.eval("[...document.querySelectorAll('#warnings li')].map(l => l.textContent)"),
+        "warnings",
+    );
+    assert_eq!(
+        warnings,
+        vec!["左括号“(”没有对应的右括号（第 4 个字符处），已按普通文字处理".to_string()],
+        "the warning of {resp}"
+    );
+    assert_eq!(
+        page_ids(&mut b, "#results .hit"),
+        api_ids(&resp, "/api/search"),
+        "page hits differ from /api/search"
+    );
+    let hits = resp["hits"].as_array().expect("hits");
+    let partial: Vec<Value> = hits
+        .iter()
+        .filter(|h| h["partial"] == json!(true))
+        .map(|h| h["id"].clone())
+        .collect();
+    let whole = hits.len() - partial.len();
+    assert!(
+        whole > 0 && !partial.is_empty(),
+        "{typed} should give both kinds of hits: {resp}"
+    );
+    assert_eq!(
+        b.eval("[...document.querySelectorAll('#results .hit.partial')].map(e => e.dataset.id)"),
+        Value::Array(partial.clone()),
+        "hits marked partial"
+    );
+    assert_eq!(
+        b.eval(
+            "[...document.querySelectorAll('#results .hit')].map(e =>              (e.querySelector('.partial-badge') || {}).textContent || '')"
+        ),
+        json!(hits
+            .iter()
+            .map(|h| if h["partial"] == json!(true) { "部分匹配" } else { "" })
+            .collect::<Vec<_>>()),
+        "the 部分匹配 badges"
+    );
+    // One divider, right before the first partial hit.
+    assert_eq!(
+        b.eval(
+            "[...document.querySelectorAll('#results > li')].map(e =>              e.classList.contains('partial-divider') ? '-' : e.classList.contains('partial') ? 'p' : 'w').join('')"
+        ),
+        json!(format!("{}-{}", "w".repeat(whole), "p".repeat(partial.len()))),
+        "every-word hits, the divider, partial hits"
+    );
+    assert_eq!(
+        text(&mut b, "#total"),
+        format!(
+            "共 {} 篇文章匹配全部词语，{} 个报道",
+            resp["total"], resp["groups"]
+        )
+    );
+
+    // A story with reprints: the badge opens and closes the list of its copies.
+    let q = "脱贫攻坚";
+    b.eval(&format!(
+        "location.hash = '#/search?q=' + encodeURIComponent({})",
+        json!(q)
+    ));
+    b.wait_until(
+        &format!("document.getElementById('q').value === {} && document.getElementById('loading').hidden && !!document.querySelector('#results .copies')", json!(q)),
+        "results with a reprint badge",
+    );
+    let resp = api(
+        &base,
+        &format!("/api/search?q={}&limit=10", urlencoding::encode(q)),
+    );
+    assert_eq!(
+        text(&mut b, "#total"),
+        format!(
+            "共 {} 篇文章匹配全部词语，{} 个报道",
+            resp["total"], resp["groups"]
+        ),
+        "the count line of {resp}"
+    );
+    let hit = resp["hits"]
+        .as_array()
+        .and_then(|h| h.iter().find(|h| h["copies"]["count"].as_u64() > Some(0)))
+        .unwrap_or_else(|| panic!("no hit of {q} has copies: {resp}"))
+        .clone();
+    let copies = hit["copies"]["articles"].as_array().expect("copies");
+    let mut sources: Vec<&str> = Vec::new();
+    for c in copies {
+        let s = c["source"].as_str().unwrap_or_default();
+        if !s.is_empty() && !sources.contains(&s) {
+            sources.push(s);
+        }
+    }
+    let li = format!("#results .hit[data-id={}]", json!(hit["id"]));
+    assert_eq!(
+        text(&mut b, &format!("{li} .copies")),
+        format!("{} 篇转载：{}", hit["copies"]["count"], sources.join("、")),
+        "the badge"
+    );
+    let list_state = format!(
+        "(() => {{ const l = document.querySelector({}); return [l.hidden, document.querySelector({}).getAttribute('aria-expanded')]; }})()",
+        json!(format!("{li} .copies-list")),
+        json!(format!("{li} .copies"))
+    );
+    assert_eq!(
+        b.eval(&list_state),
+        json!([true, "false"]),
+        "closed at first"
+    );
+    b.click(&format!("{li} .copies"));
+    assert_eq!(
+        b.eval(&list_state),
+        json!([false, "true"]),
+        "opened by the badge"
+    );
+    let shown = b.eval(&format!(
+        "[...document.querySelectorAll({})].map(c => [c.dataset.id, c.querySelector('a').textContent, \
+         c.querySelector('a').getAttribute('href'), (c.querySelector('.copy-source') || {{}}).textContent || null])",
+        json!(format!("{li} .copies-list li.copy"))
+    ));
+    let want: Vec<Value> = copies
+        .iter()
+        .map(|c| {
+            let id = c["id"].as_str().unwrap_or_default();
+            json!([
+                id,
+                c["title"],
+                format!("#/article/{}", urlencoding::encode(id)),
+                c["source"]
+            ])
+        })
+        .collect();
+    assert_eq!(shown, Value::Array(want), "the copies listed");
+    b.click(&format!("{li} .copies"));
+    assert_eq!(b.eval(&list_state), json!([true, "false"]), "closed again");
+    b.click(&format!("{li} .copies"));
+    let first = copies[0]["id"].as_str().unwrap_or_default().to_string();
+    b.click(&format!("{li} .copies-list li.copy a"));
+    b.wait_until(
+        &format!(
+            "location.hash === {} && document.getElementById('article-title')?.textContent",
+            json!(format!("#/article/{}", urlencoding::encode(&first)))
+        ),
+        "the copy's article",
+    );
+
+    // Facet lists are drawn whatever their keys; a person is added to the query.
+    rewrite_answers(
+        &mut b,
+        "/api/search",
+        "d => { if (d.facets) d.facets.person = [{value: '吴志刚', count: 2}]; return d; }",
+    );
+    b.eval("location.hash = '#/search?q=' + encodeURIComponent('脱贫')");
+    b.wait_until(
+        "document.getElementById('q').value === '脱贫' && !!document.querySelector('#facets [data-facet=person] button')",
+        "the person facet",
+    );
+    assert_eq!(
+        b.eval("[...document.querySelectorAll('#facets h4')].map(e => e.textContent)"),
+        json!(["来源", "年份", "人物", "地点", "机构"]),
+        "facet headings"
+    );
+    b.click("#facets [data-facet=person] button");
+    b.wait_until(
+        "document.getElementById('q').value === '脱贫 person:吴志刚' && document.getElementById('loading').hidden          && !!document.querySelector('#facets [data-facet=person] button.active')",
+        "the person added to the query",
+    );
+    drop(b);
+    server.stop();
+}
+
+#[test]
+fn failures_and_empty_lists_are_told_in_chinese() {
+    let Some((_d, server, mut b, base)) = start_page() else {
+        return;
+    };
+    let error = |b: &mut Browser| {
+        b.wait_until(
+            "!document.getElementById('error').hidden && document.getElementById('loading').hidden",
+            "an error message",
+        );
+        (
+            b.eval("document.getElementById('error').dataset.code || ''"),
+            text(b, "#error .error-main"),
+            text(b, "#error .error-detail"),
+        )
+    };
+    // Strict syntax from the URL: an unbalanced quote is a bad query.
+    b.open(&format!(
+        "{base}/#/search?q={}&syntax=strict",
+        urlencoding::encode("\"援疆")
+    ));
+    let (code, main, detail) = error(&mut b);
+    assert_eq!(code, "bad_query");
+    assert_eq!(
+        main,
+        "查询语句无法解析，请检查引号、括号和字段名是否成对、正确。"
+    );
+    assert!(
+        detail.starts_with("服务器信息：") && detail.contains("unbalanced quote"),
+        "the server's words as a second line: {detail:?}"
+    );
+    assert_eq!(
+        b.eval("document.querySelectorAll('#results .hit').length"),
+        json!(0)
+    );
+
+    // Too many hits per page.
+    b.eval("location.hash = '#/search?q=' + encodeURIComponent('援疆') + '&limit=1000'");
+    let (code, main, _) = error(&mut b);
+    assert_eq!(
+        (code, main.as_str()),
+        (
+            json!("bad_request"),
+            "请求参数有误，请检查日期、来源、每页条数等条件。"
+        )
+    );
+
+    // Dates the wrong way round are caught before asking.
+    b.eval("location.hash = '#/search?q=' + encodeURIComponent('援疆') + '&from=2022-01-01&to=2020-01-01'");
+    let (_, main, _) = error(&mut b);
+    assert!(
+        main.starts_with("开始日期（2022-01-01）晚于结束日期（2020-01-01）"),
+        "{main}"
+    );
+
+    // Dates are typed the Chinese way, whatever the browser's language; a year or a month
+    // stands for its first (from) or last (to) day.
+    b.eval(
+        "(() => { const v = (id, x) => { document.getElementById(id).value = x; }; \
+         v('q', '援疆'); v('from', '2019年'); v('to', '2020年12月'); return true; })()",
+    );
+    b.click("#search-btn");
+    b.wait_until(
+        "location.hash.includes('from=2019-01-01&to=2020-12-31') && document.getElementById('loading').hidden \
+         && document.getElementById('error').hidden && document.querySelectorAll('#results .hit').length > 0",
+        "a search within typed dates",
+    );
+    assert_eq!(
+        b.eval("[document.getElementById('from').value, document.getElementById('to').value]"),
+        json!(["2019-01-01", "2020-12-31"]),
+        "the dates as searched"
+    );
+    b.eval("document.getElementById('from').value = '2020-02-30'");
+    b.click("#search-btn");
+    let (_, main, _) = error(&mut b);
+    assert!(main.starts_with("日期格式有误"), "{main}");
+    assert_eq!(
+        b.eval("document.activeElement.id"),
+        json!("from"),
+        "the wrong date gets the focus"
+    );
+
+    // An article that does not exist.
+    b.eval("location.hash = '#/article/nope'");
+    let (code, main, _) = error(&mut b);
+    assert_eq!(
+        (code, main.as_str()),
+        (json!("not_found"), "没有找到这篇文章（编号：nope）。")
+    );
+
+    // No related stories.
+    rewrite_answers(
+        &mut b,
+        "/api/articles/",
+        "d => { if (d.hits) d.hits = []; return d; }",
+    );
+    let resp = api(&base, "/api/search?q=%E6%8F%B4%E7%96%86&limit=1");
+    let id = resp["hits"][0]["id"].as_str().expect("id").to_string();
+    b.eval(&format!(
+        "location.hash = {}",
+        json!(format!("#/article/{id}"))
+    ));
+    b.wait_until(
+        "!!document.querySelector('#related .related-empty')",
+        "the empty related list",
+    );
+    assert_eq!(text(&mut b, "#related .related-empty"), "没有找到相关报道");
+    assert!(b.eval("document.getElementById('error').hidden") == json!(true));
+    drop(b);
+    server.stop();
+}
+
+#[test]
+fn a_token_in_the_page_url_is_sent_to_the_api() {
+    let Some(binary) = chromium() else {
+        eprintln!("NOTE: no chromium on PATH; .ci/run installs it. Browser test not run here.");
+        return;
+    };
+    let (_d, engine, _) = corpus_engine();
+    let options = zhnews::serve::ServeOptions {
+        token: Some("t0ken".into()),
+        ..Default::default()
+    };
+    let server = TestServer::start_with(engine, options);
+    let base = format!("http://{}", server.addr);
+    let mut b = Browser::launch(binary, 1280, 900);
+    let q = urlencoding::encode("援疆");
+    for url in [
+        format!("{base}/#/search?q={q}&access_token=t0ken"),
+        format!("{base}/?access_token=t0ken#/search?q={q}"),
+    ] {
+        // Each form read on its own: nothing kept from the previous load.
+        b.eval("try { sessionStorage.clear(); } catch (e) {} true");
+        b.open(&url);
+        b.wait_until(
+            "document.querySelectorAll('#results .hit').length > 0 && document.getElementById('stats').textContent.includes('文档数')",
+            &format!("results through {url}"),
+        );
+    }
+    // Kept for the tab: a link without it still works.
+    b.eval("location.hash = '#/search?q=' + encodeURIComponent('教育')");
+    b.wait_until(
+        "document.getElementById('q').value === '教育' && document.getElementById('loading').hidden && document.querySelectorAll('#results .hit').length > 0",
+        "results after the token left the URL",
+    );
+    // Without one, the page says what is missing.
+    b.eval("sessionStorage.clear(); true");
+    b.open(&format!("{base}/?again#/search?q={q}"));
+    b.wait_until(
+        "document.getElementById('error').dataset.code === 'unauthorized'",
+        "the missing token reported",
+    );
+    assert!(text(&mut b, "#error .error-main").starts_with("需要访问令牌"));
     drop(b);
     server.stop();
 }

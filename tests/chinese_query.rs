@@ -245,7 +245,8 @@ fn user_dictionary_is_recorded_with_the_index() {
     let ix = dir.path().join("ix");
     let open = zhnews::index::create_or_open(&ix, Some(&dict)).expect("open");
     let mut w = zhnews::index::Indexer::new(open, Default::default()).expect("w");
-    w.run(
+    zhnews::pipeline::index(
+        &mut w,
         &[input],
         std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
         &mut |_| {},

@@ -6,7 +6,9 @@
 //! words, exact strings inside longer words, single characters, Latin and digit mixes,
 //! punctuation, traditional forms, long strings (the IDF-share rule), proximity, fields,
 //! exclusions, date ranges and sources, facets over both shards, reprint groups when
-//! collapsing; and the same trend, keyword-in-context lines and export. Ranking may differ
+//! collapsing; people, places and organisations as fields, facets and lists, and with
+//! each article; and the same trend, keyword-in-context lines and export. Related stories
+//! are refused (local only). Ranking may differ
 //! (each shard scores with its own statistics): known-item MRR is reported both ways and
 //! must stay within a tolerance. Last, a node is stopped: the answer is an error (503),
 //! never a partial result.
@@ -31,8 +33,10 @@ use zhnews::backend::Backend;
 use zhnews::cluster::config::{node_config, NodeConfig};
 use zhnews::cluster::{index_name, push, Client, Cluster, PushOptions, Target};
 use zhnews::error::Fault;
+use zhnews::search::entities::EntitiesRequest;
 use zhnews::search::export::{parse_fields, ExportRequest};
 use zhnews::search::kwic::KwicRequest;
+use zhnews::search::related::RelatedRequest;
 use zhnews::search::trend::{Interval, TrendRequest};
 use zhnews::search::{Engine, Filters, SearchRequest, SearchResponse, Sort, Syntax};
 
@@ -441,6 +445,12 @@ fn a_cluster_answers_as_the_local_index() {
         "习近平主持召开中央全面深化改革委员会会议",
         "国务院总理李克强主持召开国务院常务会议",
         "\"中华人民共和国\" -习近平",
+        "person:习近平",
+        "place:北京",
+        "org:国务院",
+        "person:李克强 经济",
+        "place:南京 OR place:北京",
+        "-place:北京 改革",
     ];
     let no = Filters::default();
     let mut compared = 0;
@@ -484,6 +494,45 @@ fn a_cluster_answers_as_the_local_index() {
         compared += 1;
     }
     eprintln!("{compared} queries: the same ids, totals, stories and facets both ways");
+
+    // People, places and organisations: the lists, and those of single articles.
+    for q in [
+        "",
+        "经济",
+        "\"改革\"",
+        "经济 发展",
+        "NEAR/5(改革 开放)",
+        "person:习近平",
+    ] {
+        let mut e = EntitiesRequest::new(q);
+        e.limit = 50;
+        let (l, c) = (
+            s.local.entities(&e).expect("local entities"),
+            s.cluster.entities(&e).expect("cluster entities"),
+        );
+        assert_eq!(
+            serde_json::to_string(&l).ok(),
+            serde_json::to_string(&c).ok(),
+            "entities {q}"
+        );
+    }
+    for (id, _, _, _) in s.docs.iter().step_by(53).take(20) {
+        let (l, c) = (
+            s.local.article_with_entities(id).expect("local article"),
+            s.cluster
+                .article_with_entities(id)
+                .expect("cluster article"),
+        );
+        assert_eq!(l, c, "article {id} and its entities");
+    }
+    // Related stories are a local index's: the cluster says so.
+    if let Some((id, _, _, _)) = s.docs.first() {
+        let e = s
+            .cluster
+            .related(&RelatedRequest::new(id.as_str()))
+            .expect_err("local only");
+        assert!(e.to_string().contains("local index only"), "{e}");
+    }
 
     // Trends, keyword in context and exports.
     for q in ["经济", "\"改革\"", "NEAR/5(改革 开放)"] {
@@ -617,9 +666,9 @@ fn a_cluster_answers_as_the_local_index() {
 
 #[test]
 fn an_index_built_with_other_analyzers_is_refused() {
-    let old = Target::parse("sphinxql://127.0.0.1:9/news_w1b1k1s1").expect("parses");
+    let old = Target::parse("sphinxql://127.0.0.1:9/news_w2b2k1s1").expect("parses");
     let e = Cluster::connect(&old, Duration::from_millis(100))
         .err()
         .expect("refused before connecting");
-    assert!(e.to_string().contains("words v1, bigrams v1"), "{e}");
+    assert!(e.to_string().contains("words v2, bigrams v2"), "{e}");
 }

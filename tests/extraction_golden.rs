@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::FixedOffset;
 use serde_json::Value;
+use zhnews::article::Published;
 use zhnews::extract::{extract_page, ExtractOutput};
 use zhnews::ingest::RawPage;
 
@@ -55,14 +56,15 @@ fn demo_corpus_matches_manifest() {
             } else {
                 "%Y-%m-%d"
             };
-            let got = a
-                .published
-                .map(|t| t.with_timezone(&beijing).format(fmt).to_string())
-                .unwrap_or_default();
+            let got = match a.published {
+                Some(Published::At(t)) => t.with_timezone(&beijing).format(fmt).to_string(),
+                Some(Published::Day(d)) => d.format("%Y-%m-%d").to_string(),
+                None => String::new(),
+            };
             if got != want {
                 fail("published", want, &got);
             }
-            if let Some(t) = a.published {
+            if let Some(Published::At(t)) = a.published {
                 if t.offset().local_minus_utc() != 8 * 3600 {
                     fail("published offset", "+08:00", &t.to_rfc3339());
                 }

@@ -105,6 +105,31 @@ async fn page_is_served_with_a_strict_policy() {
 }
 
 #[tokio::test]
+async fn a_token_guards_the_api_but_not_the_page_that_sends_it() {
+    let (_d, engine, _) = corpus_engine();
+    let options = ServeOptions {
+        token: Some("s3cret".into()),
+        ..ServeOptions::default()
+    };
+    let status = |path: &str, bearer: Option<&str>| {
+        let mut req = warp::test::request().path(path);
+        if let Some(t) = bearer {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let filter = routes(engine.clone(), options.clone());
+        async move { req.reply(&filter).await.status().as_u16() }
+    };
+    // The page and its script load without it: the page reads the token from its own URL.
+    assert_eq!(status("/", None).await, 200);
+    assert_eq!(status("/app.js", None).await, 200);
+    assert_eq!(status("/api/stats", None).await, 401);
+    assert_eq!(status("/api/stats", Some("wrong")).await, 401);
+    assert_eq!(status("/api/stats", Some("s3cret")).await, 200);
+    assert_eq!(status("/api/stats?access_token=s3cret", None).await, 200);
+    assert_eq!(status("/healthz", None).await, 401);
+}
+
+#[tokio::test]
 async fn snippets_escape_html_from_articles() {
     let dir = tempfile::tempdir().expect("tmp");
     let input = dir.path().join("x.jsonl");
@@ -128,19 +153,170 @@ async fn snippets_escape_html_from_articles() {
     );
 }
 
-#[test]
-fn every_route_is_in_the_openapi_description() {
-    let spec = openapi();
-    for route in [
-        "/",
-        "/api/search",
-        "/api/articles/{id}",
-        "/api/stats",
-        "/healthz",
-        "/api/openapi.json",
-    ] {
-        assert!(spec["paths"].get(route).is_some(), "{route} missing");
+/// Checks `value` against an OpenAPI schema (the subset `openapi.rs` uses): types,
+/// nullability, enums, required and undeclared properties, array items, `$ref`s.
+fn conforms(
+    spec: &serde_json::Value,
+    schema: &serde_json::Value,
+    value: &serde_json::Value,
+    at: &str,
+) -> Vec<String> {
+    use serde_json::Value;
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.trim_start_matches("#/components/schemas/");
+        return conforms(spec, &spec["components"]["schemas"][name], value, at);
     }
+    if value.is_null() {
+        return if schema["nullable"] == true {
+            vec![]
+        } else {
+            vec![format!("{at}: null where the schema does not allow it")]
+        };
+    }
+    let mut wrong = vec![];
+    if let Some(allowed) = schema["enum"].as_array() {
+        if !allowed.contains(value) {
+            wrong.push(format!("{at}: {value} not in {allowed:?}"));
+        }
+    }
+    let fits = match schema["type"].as_str() {
+        Some("object") => value.is_object(),
+        Some("array") => value.is_array(),
+        Some("string") => value.is_string(),
+        Some("integer") => value.is_u64() || value.is_i64(),
+        Some("number") => value.is_number(),
+        Some("boolean") => value.is_boolean(),
+        _ => true,
+    };
+    if !fits {
+        wrong.push(format!("{at}: {value} is not a {}", schema["type"]));
+        return wrong;
+    }
+    match value {
+        Value::Object(fields) => {
+            for r in schema["required"].as_array().into_iter().flatten() {
+                let r = r.as_str().unwrap_or_default();
+                if !fields.contains_key(r) {
+                    wrong.push(format!("{at}: required {r} missing"));
+                }
+            }
+            for (k, v) in fields {
+                let declared = &schema["properties"][k];
+                if !declared.is_null() {
+                    wrong.extend(conforms(spec, declared, v, &format!("{at}.{k}")));
+                } else if schema["additionalProperties"].is_object() {
+                    wrong.extend(conforms(
+                        spec,
+                        &schema["additionalProperties"],
+                        v,
+                        &format!("{at}.{k}"),
+                    ));
+                } else if schema["additionalProperties"] == false {
+                    wrong.push(format!("{at}: {k} is not in the schema"));
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                wrong.extend(conforms(
+                    spec,
+                    &schema["items"],
+                    item,
+                    &format!("{at}[{i}]"),
+                ));
+            }
+        }
+        _ => {}
+    }
+    wrong
+}
+
+/// Every route is described, and what each route really answers (successes and errors)
+/// is what its description says, field by field.
+#[tokio::test]
+async fn every_route_answers_as_the_openapi_description_says() {
+    let spec = openapi();
+    let (_d, engine, _) = corpus_engine();
+    let q = "%E7%BB%8F%E6%B5%8E"; // 经济
+    let (_, first, _) = get(&engine, &format!("/api/search?q={q}&limit=1")).await;
+    let id = first["hits"][0]["id"].as_str().expect("a hit").to_string();
+    let calls = [
+        (
+            "/api/search",
+            format!("/api/search?q={q}&facets=true&limit=50"),
+            200,
+        ),
+        (
+            "/api/search",
+            format!("/api/search?q={q}%20%E7%A7%91%E6%8A%80%E5%88%9B%E6%96%B0&limit=10"),
+            200,
+        ),
+        ("/api/search", "/api/search?q=%22abc&limit=3".into(), 200),
+        (
+            "/api/search",
+            "/api/search?q=*&limit=50&collapse=true".into(),
+            200,
+        ),
+        (
+            "/api/search",
+            "/api/search?q=%22abc&syntax=strict".into(),
+            400,
+        ),
+        ("/api/search", "/api/search?q=a&limit=0".into(), 400),
+        ("/api/articles/{id}", format!("/api/articles/{id}"), 200),
+        ("/api/articles/{id}", "/api/articles/nope".into(), 404),
+        (
+            "/api/articles/{id}/related",
+            format!("/api/articles/{id}/related?limit=5"),
+            200,
+        ),
+        (
+            "/api/articles/{id}/related",
+            format!("/api/articles/{id}/related?days=3"),
+            200,
+        ),
+        (
+            "/api/articles/{id}/related",
+            "/api/articles/nope/related".into(),
+            404,
+        ),
+        (
+            "/api/trend",
+            format!("/api/trend?q={q}&q=%E6%95%99%E8%82%B2&interval=year&normalize=true"),
+            200,
+        ),
+        (
+            "/api/trend",
+            format!("/api/trend?q={q}&interval=fortnight"),
+            400,
+        ),
+        ("/api/kwic", format!("/api/kwic?q={q}&limit=3"), 200),
+        ("/api/kwic", format!("/api/kwic?q={q}&width=0"), 400),
+        ("/api/entities", format!("/api/entities?q={q}&limit=3"), 200),
+        ("/api/entities", "/api/entities?limit=1000".into(), 400),
+        ("/api/stats", "/api/stats".into(), 200),
+        ("/healthz", "/healthz".into(), 200),
+    ];
+    let mut wrong = vec![];
+    for (route, path, want) in &calls {
+        let (status, body, _) = get(&engine, path).await;
+        assert_eq!(status, *want, "{path}: {body}");
+        let described = &spec["paths"][*route]["get"]["responses"][status.to_string()];
+        let schema = &described["content"]["application/json"]["schema"];
+        assert!(!schema.is_null(), "{route} {status} has no schema");
+        wrong.extend(conforms(&spec, schema, &body, path));
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    for route in ["/", "/api/export", "/api/openapi.json"] {
+        assert!(spec["paths"][route]["get"].is_object(), "{route} missing");
+    }
+    let (status, served, _) = get(&engine, "/api/openapi.json").await;
+    assert_eq!((status, &served), (200, &spec));
+    // The checker itself catches what it is for.
+    let hit = &spec["components"]["schemas"]["Hit"];
+    assert!(!conforms(&spec, hit, &serde_json::json!({"id": "x"}), "hit").is_empty());
+    let extra = serde_json::json!({"id": "x", "title": "t", "score": 1.0, "snippet": "", "new": 1});
+    assert!(!conforms(&spec, hit, &extra, "hit").is_empty());
 }
 
 #[test]
@@ -362,4 +538,258 @@ async fn repeated_searches_are_answered_from_the_cache() {
     let health = warp::test::request().path("/healthz").reply(&off).await;
     let h: serde_json::Value = serde_json::from_slice(health.body()).expect("json");
     assert_eq!(h["cache"]["hits"], 0, "{h}");
+}
+
+/// Methods: HEAD and OPTIONS are answered, anything else is a 405 naming what is allowed;
+/// answers that can be cached carry Cache-Control and an ETag that a client can send back.
+#[tokio::test]
+async fn methods_and_caching_headers() {
+    let (_d, engine, _) = corpus_engine();
+    let api = routes(engine, ServeOptions::default());
+    let head = warp::test::request()
+        .method("HEAD")
+        .path("/api/stats")
+        .reply(&api)
+        .await;
+    assert_eq!(head.status().as_u16(), 200);
+    let options = warp::test::request()
+        .method("OPTIONS")
+        .path("/api/search?q=x")
+        .reply(&api)
+        .await;
+    assert_eq!(options.status().as_u16(), 204);
+    let post = warp::test::request()
+        .method("DELETE")
+        .path("/api/search?q=x")
+        .reply(&api)
+        .await;
+    assert_eq!(post.status().as_u16(), 405);
+    assert_eq!(post.headers()["allow"], "GET, HEAD, OPTIONS");
+    let body: serde_json::Value = serde_json::from_slice(post.body()).expect("json");
+    assert_eq!(body["error"]["code"], "method_not_allowed");
+    let first = warp::test::request()
+        .path("/api/search?q=%E6%8F%B4%E7%96%86")
+        .reply(&api)
+        .await;
+    assert_eq!(first.headers()["cache-control"], "no-cache");
+    let tag = first.headers()["etag"].clone();
+    let again = warp::test::request()
+        .path("/api/search?q=%E6%8F%B4%E7%96%86")
+        .header("if-none-match", tag)
+        .reply(&api)
+        .await;
+    assert_eq!(again.status().as_u16(), 304);
+    assert!(again.body().is_empty());
+    let bad = warp::test::request()
+        .path("/api/search?q=x&limit=0")
+        .reply(&api)
+        .await;
+    assert_eq!(bad.headers()["cache-control"], "no-store");
+}
+
+/// Cross-origin pages read the API only when their origin is named; with a token, every
+/// route wants it.
+#[tokio::test]
+async fn cors_for_named_origins_and_an_optional_token() {
+    let (_d, engine, _) = corpus_engine();
+    let open = routes(engine.clone(), ServeOptions::default());
+    let r = warp::test::request()
+        .path("/api/stats")
+        .header("origin", "https://evil.example")
+        .reply(&open)
+        .await;
+    assert!(r.headers().get("access-control-allow-origin").is_none());
+    let body: serde_json::Value = serde_json::from_slice(r.body()).expect("json");
+    assert!(
+        body.get("path").is_none(),
+        "no filesystem path over HTTP: {body}"
+    );
+    let named = routes(
+        engine.clone(),
+        ServeOptions {
+            cors: vec!["https://news.example".into()],
+            ..ServeOptions::default()
+        },
+    );
+    let r = warp::test::request()
+        .path("/api/stats")
+        .header("origin", "https://news.example")
+        .reply(&named)
+        .await;
+    assert_eq!(
+        r.headers()["access-control-allow-origin"],
+        "https://news.example"
+    );
+    let guarded = routes(
+        engine,
+        ServeOptions {
+            token: Some("s3cret".into()),
+            ..ServeOptions::default()
+        },
+    );
+    // The page itself loads without the token (it asks for one); the API does not.
+    for path in ["/api/stats", "/api/search?q=x", "/healthz"] {
+        let r = warp::test::request().path(path).reply(&guarded).await;
+        assert_eq!(r.status().as_u16(), 401, "{path}");
+    }
+    let r = warp::test::request()
+        .path("/api/stats")
+        .header("authorization", "Bearer s3cret")
+        .reply(&guarded)
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let r = warp::test::request()
+        .path("/api/stats?access_token=s3cret")
+        .reply(&guarded)
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+}
+
+/// Oversized requests and raw bytes in the URL get the documented JSON error, from a real
+/// server.
+#[test]
+fn oversized_and_malformed_requests_get_json_errors() {
+    use std::io::{Read, Write};
+    let (_d, engine, _) = corpus_engine();
+    let server = TestServer::start(engine);
+    let ask = |raw: Vec<u8>| -> (u16, serde_json::Value) {
+        let mut s = std::net::TcpStream::connect(server.addr).expect("connect");
+        s.write_all(&raw).expect("write");
+        let mut out = Vec::new();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+            .expect("timeout");
+        let _ = s.read_to_end(&mut out);
+        let text = String::from_utf8_lossy(&out).to_string();
+        let status = text
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        let body = text.split("\r\n\r\n").nth(1).unwrap_or_default();
+        (
+            status,
+            serde_json::from_str(body).unwrap_or(serde_json::Value::Null),
+        )
+    };
+    let long = format!(
+        "GET /api/search?q={} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "a".repeat(9000)
+    );
+    let (s, b) = ask(long.into_bytes());
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (414, Some("uri_too_long")),
+        "{b}"
+    );
+    let big = format!(
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: {}\r\nConnection: close\r\n\r\n",
+        "a".repeat(20_000)
+    );
+    let (s, b) = ask(big.into_bytes());
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (431, Some("headers_too_large")),
+        "{b}"
+    );
+    let mut raw = b"GET /api/search?q=".to_vec();
+    raw.extend_from_slice(&[0xe6, 0x8f, 0xb4]);
+    raw.extend_from_slice(b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let (s, b) = ask(raw);
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (400, Some("bad_request")),
+        "{b}"
+    );
+    server.stop();
+}
+
+/// A full queue is refused at once with Retry-After, and a request that waited past its
+/// budget is dropped without running.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_server_answers_busy_at_once() {
+    let (_d, engine, _) = corpus_engine();
+    let api = routes(
+        engine,
+        ServeOptions {
+            workers: 1,
+            time_budget: std::time::Duration::from_millis(300),
+            ..ServeOptions::default()
+        },
+    );
+    // Many requests at once on one worker: every answer is a result or a clear 503.
+    let mut tasks = Vec::new();
+    for n in 0..200 {
+        let api = api.clone();
+        tasks.push(tokio::spawn(async move {
+            warp::test::request()
+                .path(&format!(
+                    "/api/search?q=%E7%9A%84&limit=100&offset={n}&cache=off{n}"
+                ))
+                .reply(&api)
+                .await
+        }));
+    }
+    let mut codes = std::collections::BTreeMap::new();
+    for t in tasks {
+        let r = t.await.expect("task");
+        let code = r.status().as_u16();
+        if code == 503 {
+            assert_eq!(r.headers()["retry-after"], "1");
+            let b: serde_json::Value = serde_json::from_slice(r.body()).expect("json");
+            assert!(
+                matches!(b["error"]["code"].as_str(), Some("busy" | "timeout")),
+                "{b}"
+            );
+        } else {
+            assert_eq!(code, 200);
+        }
+        *codes.entry(code).or_insert(0) += 1;
+    }
+    assert!(codes.get(&200).is_some_and(|n| *n > 0), "{codes:?}");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// Whatever a person or a bot types is a query: never a panic, never a 5xx, and the
+    /// answer says how it was read.
+    #[test]
+    fn any_text_is_a_query(q in proptest::prelude::any::<String>(), limit in 1usize..=20) {
+        let engine = typed_text_engine();
+        let path = format!("/api/search?q={}&limit={limit}", urlencoding::encode(&q));
+        let (status, body, _) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(get(engine, &path));
+        proptest::prop_assert!(status < 500, "{q:?}: {status} {body}");
+        if status == 200 {
+            proptest::prop_assert!(body["interpreted_as"].is_string(), "{q:?}: {body}");
+        }
+    }
+
+    #[test]
+    fn operator_soup_is_a_query(
+        q in "[-－()（）\"“”「」《》【】\\[\\]:：~～ *a-zORANDNOT/0-9援疆北京titlepersonsource]{0,60}"
+    ) {
+        let engine = typed_text_engine();
+        let path = format!("/api/search?q={}", urlencoding::encode(&q));
+        let (status, body, _) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(get(engine, &path));
+        proptest::prop_assert_eq!(status, 200, "{:?}: {}", q, body);
+    }
+}
+
+/// One demo-corpus index for every proptest case.
+fn typed_text_engine() -> &'static zhnews::search::Engine {
+    static ENGINE: std::sync::OnceLock<(tempfile::TempDir, zhnews::search::Engine)> =
+        std::sync::OnceLock::new();
+    let (_dir, engine) = ENGINE.get_or_init(|| {
+        let (dir, engine, _) = corpus_engine();
+        (dir, engine)
+    });
+    engine
 }

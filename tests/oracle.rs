@@ -496,7 +496,8 @@ fn indexing_is_reproducible() {
         detect_reprints: true,
     };
     let mut w = zhnews::index::Indexer::new(open, options).expect("writer");
-    w.run(
+    zhnews::pipeline::index(
+        &mut w,
         &[input],
         std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
         &mut |_| {},

@@ -334,9 +334,13 @@ fn a_run_that_changes_the_index_merges_it_into_one_segment() {
     let run = |dir: &std::path::Path, final_merge| {
         let open = create_or_open(dir, None).expect("index opens");
         let mut indexer = Indexer::new(open, options(final_merge)).expect("writer");
-        let s = indexer
-            .run(&[corpus()], Arc::new(AtomicBool::new(false)), &mut |_| {})
-            .expect("indexing runs");
+        let s = zhnews::pipeline::index(
+            &mut indexer,
+            &[corpus()],
+            Arc::new(AtomicBool::new(false)),
+            &mut |_| {},
+        )
+        .expect("indexing runs");
         drop(indexer);
         let engine = Engine::open(dir, false).expect("engine");
         (s, engine.stats().expect("stats"), engine)
@@ -370,10 +374,13 @@ fn without_reprint_detection_every_copy_is_its_own_story() {
         detect_reprints: false,
         ..IndexOptions::default()
     };
-    let s = Indexer::new(open, options)
-        .expect("writer")
-        .run(&[corpus()], Arc::new(AtomicBool::new(false)), &mut |_| {})
-        .expect("indexing runs");
+    let s = zhnews::pipeline::index(
+        &mut Indexer::new(open, options).expect("writer"),
+        &[corpus()],
+        Arc::new(AtomicBool::new(false)),
+        &mut |_| {},
+    )
+    .expect("indexing runs");
     assert_eq!((s.added, s.reprints), (50, 0));
     let engine = Engine::open(dir.path(), false).expect("engine");
     let resp = search(&engine, "\"一个山村的五年之变\"");

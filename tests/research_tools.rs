@@ -9,6 +9,7 @@ use common::*;
 use zhnews::analyze::normalize::normalize;
 use zhnews::search::export::{parse_fields, ExportFormat, ExportRequest};
 use zhnews::search::kwic::KwicRequest;
+use zhnews::search::related::RelatedRequest;
 use zhnews::search::trend::{Interval, TrendRequest};
 use zhnews::search::SearchRequest;
 
@@ -32,7 +33,8 @@ fn scanned() -> Vec<(String, String, Option<i32>)> {
             out.push((
                 a.title,
                 a.body,
-                a.published.map(|p| chrono::Datelike::year(&p)),
+                a.published
+                    .map(|p| chrono::Datelike::year(&p.beijing_day())),
             ));
         }
     });
@@ -90,7 +92,9 @@ fn related_excludes_reprints_and_explains_itself() {
     let lead = search(&engine, "\"一个山村的五年之变\"");
     let id = lead.hits[0].id.clone();
     let copies = lead.hits[0].copies.clone().expect("reprints");
-    let r = engine.related(&id, None, 10).expect("related");
+    let r = engine
+        .related(&RelatedRequest::new(id.clone()))
+        .expect("related");
     assert_eq!(r.reprints, 2);
     assert!(!r.keywords.is_empty());
     assert!(!r.hits.is_empty());
@@ -111,13 +115,18 @@ fn related_excludes_reprints_and_explains_itself() {
         "{:?}",
         r.hits.iter().map(|h| &h.hit.title).collect::<Vec<_>>()
     );
-    let windowed = engine.related(&id, Some(30), 10).expect("related");
+    let windowed = engine
+        .related(&RelatedRequest {
+            days: Some(30),
+            ..RelatedRequest::new(id.clone())
+        })
+        .expect("related");
     for h in &windowed.hits {
         let p = h.hit.published.as_deref().unwrap_or_default();
         assert!(p.starts_with("2020-1"), "{p} outside 30 days of 2020-11-20");
     }
     assert!(matches!(
-        engine.related("nope", None, 10),
+        engine.related(&RelatedRequest::new("nope")),
         Err(zhnews::Error::NotFound(_))
     ));
 }

@@ -198,6 +198,53 @@ fn batch_runs_what_the_api_runs() {
     }
 }
 
+/// The one-path rule on the real dev queries: `batch` over the QBQTC titles and both query
+/// sets gives what `GET /api/search?q=…&limit=10` gives, id for id and score for score.
+#[test]
+fn batch_equals_the_api_on_the_dev_queries() {
+    let Some(dev) = shared_data("retrieval-dev") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tmp");
+    index_into(
+        &dir.path().join("ix"),
+        &[dev.join("qbqtc/corpus.jsonl")],
+        100_000,
+    );
+    let engine = Engine::open(&dir.path().join("ix"), false).expect("open");
+    let mut queries = Vec::new();
+    for set in ["qbqtc", "xwlb-headline"] {
+        let text = std::fs::read_to_string(dev.join(set).join("queries.dev.tsv")).expect("queries");
+        // Every 4th QBQTC query keeps the test short; every headline.
+        let step = if set == "qbqtc" { 4 } else { 1 };
+        queries.extend(
+            text.lines()
+                .step_by(step)
+                .filter_map(|l| l.split_once('\t'))
+                .map(|(id, q)| (format!("{set}-{id}"), q.to_string())),
+        );
+    }
+    assert!(queries.len() > 3_000, "{} queries", queries.len());
+    let run = batch::run(&|r| engine.search(r), &queries, 10, 0);
+    let mut differ = Vec::new();
+    for ((id, q), r) in queries.iter().zip(&run) {
+        let params = format!("q={}&limit=10", urlencoding::encode(q));
+        let mut req = zhnews::serve::request_of(&params).expect("params");
+        req.ids_only = true;
+        let api = engine.search(&req).expect("search");
+        let api: Vec<(String, f32)> = api.hits.into_iter().map(|h| (h.id, h.score)).collect();
+        if api != r.hits {
+            differ.push(id.clone());
+        }
+    }
+    assert!(
+        differ.is_empty(),
+        "{} queries differ: {:?}",
+        differ.len(),
+        &differ[..differ.len().min(10)]
+    );
+}
+
 /// A quoted string is found wherever the normalized text holds it, Latin and digits
 /// included; unquoted Latin words split where letters meet digits.
 #[test]
@@ -269,14 +316,13 @@ fn the_later_record_wins_whatever_the_threads() {
             final_merge: true,
             detect_reprints: true,
         };
-        let s = Indexer::new(open, options)
-            .expect("writer")
-            .run(
-                std::slice::from_ref(&input),
-                std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
-                &mut |_| {},
-            )
-            .expect("run");
+        let s = zhnews::pipeline::index(
+            &mut Indexer::new(open, options).expect("writer"),
+            std::slice::from_ref(&input),
+            std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+            &mut |_| {},
+        )
+        .expect("run");
         assert_eq!((s.added, s.duplicate_ids, s.documents), (100, 300, 100));
         let e = Engine::open(&ix, false).expect("open");
         let titles: Vec<String> = (0..100)

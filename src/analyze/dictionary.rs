@@ -1,6 +1,7 @@
 //! The one analyzer of an index: a jieba dictionary shared behind an `Arc`, its settings,
 //! and the single function that registers every tokenizer with tantivy.
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -23,12 +24,20 @@ pub struct AnalyzerSettings {
     pub hmm: bool,
     /// BLAKE3 of the user dictionary's normalized entries ("" when none).
     pub user_dict_hash: String,
+    /// BLAKE3 of the news dictionary shipped with zhnews (`news_dict.txt`), which every
+    /// index is built with.
+    pub news_dict_hash: String,
 }
+
+/// Our own dictionary of news names and terms jieba splits badly.
+const NEWS_DICT: &str = include_str!("news_dict.txt");
 
 #[derive(Clone)]
 pub struct Analyzer {
     jieba: Arc<Jieba>,
     settings: AnalyzerSettings,
+    /// User-dictionary words with a part-of-speech tag: names the user vouches for.
+    names: Arc<HashSet<String>>,
 }
 
 /// One parsed user-dictionary line: `word [freq] [tag]`.
@@ -85,6 +94,11 @@ impl Analyzer {
     /// The default dictionary plus the given user words.
     pub fn new(user_words: &[UserWord]) -> Self {
         let mut jieba = Jieba::new();
+        let news = parse_user_dict(NEWS_DICT, "news_dict.txt").unwrap_or_default();
+        for w in &news {
+            jieba.add_word(&w.word, w.freq, w.tag.as_deref());
+        }
+        let news_dict_hash = blake3::hash(NEWS_DICT.as_bytes()).to_hex()[..16].to_string();
         let mut hasher = blake3::Hasher::new();
         for w in user_words {
             jieba.add_word(&w.word, w.freq, w.tag.as_deref());
@@ -96,14 +110,21 @@ impl Analyzer {
         } else {
             hasher.finalize().to_hex()[..16].to_string()
         };
+        let names = user_words
+            .iter()
+            .filter(|w| w.tag.is_some())
+            .map(|w| crate::analyze::normalize::normalize(&w.word))
+            .collect();
         Analyzer {
             jieba: Arc::new(jieba),
+            names: Arc::new(names),
             settings: AnalyzerSettings {
                 words: super::WORDS.into(),
                 bigram: super::BIGRAM.into(),
                 keyword: super::KEYWORD.into(),
                 hmm: false,
                 user_dict_hash,
+                news_dict_hash,
             },
         }
     }
@@ -114,6 +135,10 @@ impl Analyzer {
 
     pub fn jieba(&self) -> &Arc<Jieba> {
         &self.jieba
+    }
+
+    pub fn names(&self) -> &HashSet<String> {
+        &self.names
     }
 
     pub fn words(&self) -> WordsTokenizer {
@@ -142,6 +167,27 @@ mod tests {
         assert_eq!(words[0].freq, Some(10));
         assert_eq!(words[2].tag.as_deref(), Some("nr"));
         assert!(parse_user_dict("词 abc1", "d").is_err());
+    }
+
+    #[test]
+    fn news_names_stay_whole() {
+        let a = Analyzer::new(&[]);
+        for name in [
+            "二十国集团",
+            "港珠澳大桥",
+            "一带一路",
+            "新冠肺炎",
+            "粤港澳大湾区",
+        ] {
+            let text = format!("今天{name}的消息");
+            assert!(
+                a.words().words(&text).iter().any(|t| t.text == name),
+                "{name} is cut"
+            );
+            assert!(!a.words().words(&text).iter().any(|t| t.text == "十国集团"));
+        }
+        let news_words = parse_user_dict(NEWS_DICT, "news").map_or(0, |w| w.len());
+        assert!(news_words > 50, "{news_words} words in the news dictionary");
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! `zh_words_v2`: jieba search-mode words over normalized text.
+//! `zh_words_v3`: jieba search-mode words over normalized text.
 //!
 //! Our own tokenizer rather than tantivy-jieba: tantivy clones a tokenizer on every lookup,
 //! and cloning must not copy the dictionary, so it is shared behind an `Arc`.

@@ -80,7 +80,7 @@ pub fn run(a: IndexArgs) -> Result<ExitCode> {
         );
         pb
     });
-    let summary = indexer.run(&present, stop, &mut |p| {
+    let summary = zhnews::pipeline::index(&mut indexer, &present, stop, &mut |p| {
         if let Some(pb) = &bar {
             show_progress(pb, p);
         }

@@ -29,6 +29,7 @@ QUERY LANGUAGE:
   NEAR/5(北京 新规)              the same
   title:脱贫  body:\"乡村振兴\"     one field only
   source:新华网  author:张晓明  section:国内新闻  keywords:扶贫
+  person:李强  place:贵州  org:国务院   articles naming this person, place, organisation
   published:[2020-01-01 TO 2020-12-31]   published:[2020 TO *]
   *                              every article (newest first; with filters, a list)
 Typed text never fails: an unbalanced quote or bracket, a stray - or OR, an unknown
@@ -174,6 +175,8 @@ enum Command {
     Trend(research::TrendArgs),
     /// Keyword in context: every occurrence with its left and right context.
     Kwic(research::KwicArgs),
+    /// The people, places and organisations most mentioned by the matching articles.
+    Entities(research::EntitiesArgs),
     /// Every matching article, streamed as CSV or JSON Lines.
     Export(research::ExportArgs),
     /// Serve the JSON API and the search page (read-only; follows new commits).
@@ -255,6 +258,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Related(a) => research::related(a),
         Command::Trend(a) => research::trend(a),
         Command::Kwic(a) => research::kwic(a),
+        Command::Entities(a) => research::entities(a),
         Command::Export(a) => research::export(a),
         Command::Serve(a) => serve::run(a),
         Command::Push(a) => cluster::push(a),

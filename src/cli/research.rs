@@ -1,4 +1,4 @@
-//! The research tools: `related`, `trend`, `kwic` and `export`.
+//! The research tools: `related`, `entities`, `trend`, `kwic` and `export`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -7,10 +7,13 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 
-use super::{FilterArgs, SortArg, SourceArg};
+use zhnews::search::entities::EntitiesRequest;
 use zhnews::search::export::{parse_fields, ExportFormat, ExportRequest};
 use zhnews::search::kwic::{KwicRequest, MAX_LINES};
+use zhnews::search::related::RelatedRequest;
 use zhnews::search::trend::{Interval, Trend, TrendRequest};
+
+use super::{FilterArgs, SortArg, SourceArg};
 
 #[derive(Args)]
 pub struct RelatedArgs {
@@ -28,7 +31,10 @@ pub struct RelatedArgs {
 
 pub fn related(a: RelatedArgs) -> Result<ExitCode> {
     let engine = a.index.open(false)?;
-    let r = engine.related(&a.id, a.days, a.limit)?;
+    let mut req = RelatedRequest::new(a.id);
+    req.days = a.days;
+    req.limit = a.limit;
+    let r = engine.related(&req)?;
     let mut out = std::io::stdout().lock();
     if a.json {
         serde_json::to_writer(&mut out, &r)?;
@@ -52,7 +58,14 @@ pub fn related(a: RelatedArgs) -> Result<ExitCode> {
                 h.hit.source.as_deref().unwrap_or("-"),
                 h.hit.id
             )?;
-            writeln!(out, "    because: {}", h.reason.join(" "))?;
+            let apart = h
+                .days_apart
+                .map(|d| format!("  ({})", super::plural(d as u64, "day", "days") + " apart"))
+                .unwrap_or_default();
+            writeln!(out, "    because: {}{apart}", h.reason.join(" "))?;
+        }
+        if let Some(note) = &r.note {
+            writeln!(out, "({note})")?;
         }
     }
     Ok(super::found(!r.hits.is_empty()))
@@ -232,6 +245,54 @@ pub fn kwic(a: KwicArgs) -> Result<ExitCode> {
         );
     }
     Ok(super::found(!k.lines.is_empty()))
+}
+
+#[derive(Args)]
+pub struct EntitiesArgs {
+    /// The query (none: every article).
+    query: Vec<String>,
+    #[command(flatten)]
+    index: SourceArg,
+    #[command(flatten)]
+    filters: FilterArgs,
+    /// Values per kind (at most 100).
+    #[arg(long, default_value_t = 20)]
+    limit: usize,
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn entities(a: EntitiesArgs) -> Result<ExitCode> {
+    let engine = a.index.open(false)?;
+    let mut req = EntitiesRequest::new(a.query.join(" "));
+    req.syntax = a.filters.syntax.into();
+    req.limit = a.limit;
+    req.filters = a.filters.filters();
+    let list = engine.entities(&req)?;
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        serde_json::to_writer(&mut out, &list)?;
+        writeln!(out)?;
+    } else {
+        writeln!(
+            out,
+            "{} matching {}",
+            super::plural(list.total, "article", "articles"),
+            list.interpreted_as
+        )?;
+        for (name, values) in [
+            ("people", &list.person),
+            ("places", &list.place),
+            ("organisations", &list.org),
+        ] {
+            let shown: Vec<String> = values
+                .iter()
+                .map(|c| format!("{} {}", c.value, c.count))
+                .collect();
+            writeln!(out, "{name}: {}", shown.join(", "))?;
+        }
+    }
+    Ok(super::found(list.total > 0))
 }
 
 #[derive(Clone, Copy, ValueEnum)]

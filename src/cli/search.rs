@@ -33,7 +33,7 @@ pub struct SearchArgs {
     /// Show every reprint instead of one hit per story.
     #[arg(long)]
     no_collapse: bool,
-    /// Counts by source and year.
+    /// Counts by source, year, person, place and organisation.
     #[arg(long)]
     facets: bool,
     /// Every word must match: no partial matches on a short first page.
@@ -123,17 +123,20 @@ fn print(out: &mut impl Write, resp: &SearchResponse, offset: usize) -> Result<(
         }
     }
     if let Some(f) = &resp.facets {
-        let s: Vec<String> = f
-            .source
-            .iter()
-            .map(|c| format!("{} {}", c.value, c.count))
-            .collect();
-        let y: Vec<String> = f
-            .year
-            .iter()
-            .map(|c| format!("{} {}", c.value, c.count))
-            .collect();
-        writeln!(out, "\nsources: {}\nyears: {}", s.join(", "), y.join(", "))?;
+        writeln!(out)?;
+        for (name, counts) in [
+            ("sources", &f.source),
+            ("years", &f.year),
+            ("people", &f.person),
+            ("places", &f.place),
+            ("organisations", &f.org),
+        ] {
+            let list: Vec<String> = counts
+                .iter()
+                .map(|c| format!("{} {}", c.value, c.count))
+                .collect();
+            writeln!(out, "{name}: {}", list.join(", "))?;
+        }
     }
     if let Some(c) = &resp.next_cursor {
         writeln!(out, "\nmore: --cursor {c}")?;

@@ -34,7 +34,7 @@ pub struct ServeArgs {
     /// Let pages from this origin read the API (CORS); repeat for several. None by default.
     #[arg(long)]
     cors: Vec<String>,
-    /// Require `Authorization: Bearer TOKEN` (or `?access_token=TOKEN`) on every route.
+    /// Require `Authorization: Bearer TOKEN` (or `?access_token=TOKEN`) on every API route and /healthz (the page and its script load without it and ask for it).
     #[arg(long)]
     token: Option<String>,
 }

@@ -24,10 +24,12 @@ pub struct ShowArgs {
 
 pub fn show(a: ShowArgs) -> Result<ExitCode> {
     let engine = a.index.open(false)?;
-    let art = engine.article(&a.id)?;
+    let (art, entities) = engine.article_with_entities(&a.id)?;
     let mut out = std::io::stdout().lock();
     if a.json {
-        serde_json::to_writer(&mut out, &extract::ExtractOutputWithId::from(&art))?;
+        let mut shown = extract::ExtractOutputWithId::from(&art);
+        shown.entities = Some(&entities);
+        serde_json::to_writer(&mut out, &shown)?;
         writeln!(out)?;
     } else {
         let or_dash = |v: Option<&str>| v.unwrap_or("-").to_string();
@@ -38,7 +40,7 @@ pub fn show(a: ShowArgs) -> Result<ExitCode> {
             out,
             "published: {}",
             art.published
-                .map(|p| p.to_rfc3339())
+                .map(|p| p.to_string())
                 .unwrap_or_else(|| "-".into())
         )?;
         writeln!(out, "source:    {}", or_dash(art.source.as_deref()))?;
@@ -46,6 +48,9 @@ pub fn show(a: ShowArgs) -> Result<ExitCode> {
         writeln!(out, "editor:    {}", or_dash(art.editor.as_deref()))?;
         writeln!(out, "section:   {}", or_dash(art.section.as_deref()))?;
         writeln!(out, "keywords:  {}", art.keywords.join(", "))?;
+        writeln!(out, "people:    {}", entities.person.join(", "))?;
+        writeln!(out, "places:    {}", entities.place.join(", "))?;
+        writeln!(out, "orgs:      {}", entities.org.join(", "))?;
         writeln!(out, "\n{}", art.body)?;
     }
     Ok(ExitCode::SUCCESS)

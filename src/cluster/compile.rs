@@ -21,7 +21,8 @@ use chrono::{Datelike, Months, NaiveDate};
 
 use super::layout::{
     self, gram_token, keyword_tag, word_token, ALL, AUTHOR_TAG, BODY_EXACT, BODY_WORDS, DATED,
-    FIRST_YEAR, KEYWORDS_TAG, LAST_YEAR, SECTION_TAG, SOURCE_TAG, TAGS, TITLE_EXACT, TITLE_WORDS,
+    FIRST_YEAR, KEYWORDS_TAG, LAST_YEAR, ORG_TAG, PERSON_TAG, PLACE_TAG, SECTION_TAG, SOURCE_TAG,
+    TAGS, TITLE_EXACT, TITLE_WORDS,
 };
 use crate::analyze::WordsTokenizer;
 use crate::search::compile::{
@@ -397,6 +398,9 @@ impl Compiler<'_> {
                     KeywordField::Author => AUTHOR_TAG,
                     KeywordField::Section => SECTION_TAG,
                     KeywordField::Keywords => KEYWORDS_TAG,
+                    KeywordField::Person => PERSON_TAG,
+                    KeywordField::Place => PLACE_TAG,
+                    KeywordField::Org => ORG_TAG,
                 };
                 Cond::Exact(match keyword_tag(prefix, value) {
                     Some(tag) => Expr::text(format!("(@{TAGS} {tag})")),
@@ -562,12 +566,14 @@ mod tests {
             date_cover(day(2020, 1, 1), day(2020, 12, 31)),
             vec!["y2020"]
         );
+        // No decade lies whole inside 2012–2026: a year tag each.
         assert_eq!(
             date_cover(day(2012, 1, 1), day(2026, 12, 31)),
-            vec!["y2012", "y2013", "y2014", "y2015", "y2016", "y2017", "y2018", "y2019", "e202"]
-                .into_iter()
-                .chain(["y2026"])
-                .collect::<Vec<_>>()
+            (2012..=2026).map(|y| format!("y{y}")).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            date_cover(day(2009, 1, 1), day(2030, 12, 31)),
+            vec!["y2009", "e201", "e202", "y2030"]
         );
         assert_eq!(
             date_cover(day(2020, 2, 28), day(2020, 4, 1)),

@@ -14,18 +14,22 @@
 //!   punctuation is a character like any other, so no gap marker is needed. A lone
 //!   character of a query is a prefix (`00949c*`), which `min_prefix_len = 1` allows.
 //! - **Tags** (`tags`): `all` (every article, so exclusions always have something to
-//!   subtract from), the keyword fields (`src`, `aut`, `sec`, `kw` and the hash of the
+//!   subtract from), the keyword fields (`src`, `aut`, `sec`, `kw`, and `per`, `pla`, `org`
+//!   for the people, places and organisations analysis found, each with the hash of the
 //!   normalized value) and the publish date in Beijing time at six levels (`dated`, and
 //!   `k2` `c20` `e202` `y2020` `m202003` `d20200315`; `yfar` outside the years 1000–9999),
 //!   so a date range inside OR and NOT is a handful of words.
 //!
-//! Attributes keep what results show and what sorting, filtering and grouping need.
+//! Attributes keep what results show and what sorting, filtering and grouping need; the
+//! entities are kept twice, as text to show and as 64-bit hashes of each value
+//! (`person_ids`, …) that facets group by.
 
 use chrono::{Datelike, NaiveDate};
 
 use super::client::quote;
+use crate::analyze::entities::{Entities, EntityKind};
 use crate::analyze::normalize::normalize;
-use crate::analyze::{BigramTokenizer, WordsTokenizer};
+use crate::analyze::{Analyzed, BigramTokenizer, WordsTokenizer};
 use crate::article::{beijing, Article};
 use crate::index::schema::hash64;
 
@@ -37,6 +41,8 @@ pub const TAGS: &str = "tags";
 
 /// Seconds since the epoch; [`UNDATED`] when the article has no date.
 pub const PUBLISHED: &str = "published";
+/// 1 when the publish time has a time of day, 0 when it is a day.
+pub const HAS_TIME: &str = "has_time";
 /// Beijing calendar day (days since 1970-01-01), for trends.
 pub const DAY: &str = "pub_day";
 /// Beijing year (0 when undated), for the year facet.
@@ -55,6 +61,29 @@ pub const SECTION: &str = "section";
 /// The keywords joined by [`KEYWORD_SEPARATOR`].
 pub const KEYWORDS: &str = "keywords";
 pub const KEYWORD_SEPARATOR: char = '\u{1f}';
+/// The people, places and organisations, each joined by [`KEYWORD_SEPARATOR`].
+pub const PERSON: &str = "person";
+pub const PLACE: &str = "place";
+pub const ORG: &str = "org";
+/// The same values as sets of [`entity_key`]s, for facets.
+pub const PERSON_IDS: &str = "person_ids";
+pub const PLACE_IDS: &str = "place_ids";
+pub const ORG_IDS: &str = "org_ids";
+
+/// The text attribute, the key attribute and the tag prefix of a kind of entity.
+pub fn entity_columns(kind: EntityKind) -> (&'static str, &'static str, &'static str) {
+    match kind {
+        EntityKind::Person => (PERSON, PERSON_IDS, PERSON_TAG),
+        EntityKind::Place => (PLACE, PLACE_IDS, PLACE_TAG),
+        EntityKind::Org => (ORG, ORG_IDS, ORG_TAG),
+    }
+}
+
+/// An entity's key in the `*_ids` attributes: the hash of the value as given, as the
+/// local facets count values as given.
+pub fn entity_key(value: &str) -> i64 {
+    hash64(value.as_bytes()) as i64
+}
 
 /// Sorts after every real date, newest first; real dates are within tantivy's range.
 pub const UNDATED: i64 = i64::MIN / 2;
@@ -62,8 +91,9 @@ pub const UNDATED: i64 = i64::MIN / 2;
 /// Every full-text field, in the order of the columns of [`row`].
 pub const FIELDS: [&str; 5] = [TITLE_WORDS, BODY_WORDS, TITLE_EXACT, BODY_EXACT, TAGS];
 /// Every attribute with its type in the node's config, in the order of [`row`].
-pub const ATTRIBUTES: [(&str, &str); 14] = [
+pub const ATTRIBUTES: [(&str, &str); 21] = [
     (PUBLISHED, "bigint"),
+    (HAS_TIME, "uint"),
     (DAY, "bigint"),
     (YEAR, "uint"),
     (GROUP, "bigint"),
@@ -76,6 +106,12 @@ pub const ATTRIBUTES: [(&str, &str); 14] = [
     (EDITOR, "string"),
     (SECTION, "string"),
     (KEYWORDS, "string"),
+    (PERSON, "string"),
+    (PLACE, "string"),
+    (ORG, "string"),
+    (PERSON_IDS, "multi_64"),
+    (PLACE_IDS, "multi_64"),
+    (ORG_IDS, "multi_64"),
     // The id hash, for ties in the local order (the document id holds only 63 bits).
     ("id_hash", "bigint"),
 ];
@@ -125,6 +161,9 @@ pub const SOURCE_TAG: &str = "src";
 pub const AUTHOR_TAG: &str = "aut";
 pub const SECTION_TAG: &str = "sec";
 pub const KEYWORDS_TAG: &str = "kw";
+pub const PERSON_TAG: &str = "per";
+pub const PLACE_TAG: &str = "pla";
+pub const ORG_TAG: &str = "org";
 
 /// The years the date tags cover; outside them a date is only `dated` and `yfar`.
 pub const FIRST_YEAR: i32 = 1000;
@@ -174,8 +213,8 @@ pub fn exact_field(text: &str) -> String {
     out
 }
 
-/// The tags of an article.
-pub fn tags(a: &Article) -> String {
+/// The tags of an article and what analysis found in it.
+pub fn tags(a: &Article, entities: &Entities) -> String {
     let mut tags = vec![ALL.to_string()];
     if let Some(s) = a.source.as_deref().and_then(|s| keyword_tag(SOURCE_TAG, s)) {
         tags.push(s);
@@ -194,6 +233,12 @@ pub fn tags(a: &Article) -> String {
     for k in &a.keywords {
         tags.extend(keyword_tag(KEYWORDS_TAG, k));
     }
+    for kind in EntityKind::ALL {
+        let (_, _, prefix) = entity_columns(kind);
+        for v in entities.of(kind) {
+            tags.extend(keyword_tag(prefix, v));
+        }
+    }
     if let Some(d) = a.published.and_then(|p| beijing_date(p.timestamp())) {
         tags.extend(date_tags(d));
     }
@@ -208,16 +253,37 @@ pub fn columns() -> String {
     cols.join(", ")
 }
 
-/// One article as a `VALUES` tuple for [`columns`].
-pub fn row(words: &WordsTokenizer, a: &Article, id_hash: u64, group: u64) -> String {
+/// Values joined by [`KEYWORD_SEPARATOR`], as a string attribute keeps a list.
+fn joined(values: &[String]) -> String {
+    values.join(&KEYWORD_SEPARATOR.to_string())
+}
+
+/// A list kept in a string attribute, back.
+pub fn split_list(v: &str) -> Vec<String> {
+    v.split(KEYWORD_SEPARATOR)
+        .filter(|k| !k.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Entity keys as a multi-valued attribute's value.
+fn keys(values: &[String]) -> String {
+    let keys: Vec<String> = values.iter().map(|v| entity_key(v).to_string()).collect();
+    format!("({})", keys.join(","))
+}
+
+/// One analyzed article as a `VALUES` tuple for [`columns`].
+pub fn row(words: &WordsTokenizer, analyzed: &Analyzed, id_hash: u64, group: u64) -> String {
+    let a = &analyzed.article;
+    let e = &analyzed.entities;
     let published = a.published.map(|p| p.timestamp());
+    let has_time = a.published.is_some_and(|p| p.has_time());
     let date = published.and_then(beijing_date);
     let day = date
         .map(|d| (d - NaiveDate::default()).num_days())
         .unwrap_or(UNDATED);
     let year = date.map_or(0, |d| d.year().max(0));
     let opt = |v: &Option<String>| quote(v.as_deref().unwrap_or(""));
-    let keywords: Vec<&str> = a.keywords.iter().map(String::as_str).collect();
     let mut out = String::with_capacity(32 * (a.title.len() + a.body.len()) + 256);
     out.push('(');
     let values = [
@@ -226,8 +292,9 @@ pub fn row(words: &WordsTokenizer, a: &Article, id_hash: u64, group: u64) -> Str
         quote(&words_field(words, false, &a.body)),
         quote(&exact_field(&a.title)),
         quote(&exact_field(&a.body)),
-        quote(&tags(a)),
+        quote(&tags(a, e)),
         published.unwrap_or(UNDATED).to_string(),
+        u8::from(has_time).to_string(),
         day.to_string(),
         year.to_string(),
         (group as i64).to_string(),
@@ -239,7 +306,13 @@ pub fn row(words: &WordsTokenizer, a: &Article, id_hash: u64, group: u64) -> Str
         opt(&a.author),
         opt(&a.editor),
         opt(&a.section),
-        quote(&keywords.join(&KEYWORD_SEPARATOR.to_string())),
+        quote(&joined(&a.keywords)),
+        quote(&joined(&e.person)),
+        quote(&joined(&e.place)),
+        quote(&joined(&e.org)),
+        keys(&e.person),
+        keys(&e.place),
+        keys(&e.org),
         ordered_i64(id_hash).to_string(),
     ];
     out.push_str(&values.join(", "));

@@ -12,13 +12,16 @@
 //! - `push.rs`: `zhnews push`, the local ingest pipeline writing to shards.
 //! - `compile.rs`: the query tree to `MATCH()`, and what zhnews must check itself.
 //! - `check.rs`: proximity checked on the stored text as tantivy decides it.
-//! - `search.rs`: search (totals, facets, collapse, ranking, snippets, paging).
-//! - `research.rs`: trend, keyword in context, export, related stories, one article.
+//! - `search.rs`: search (totals, collapse, ranking, snippets, paging).
+//! - `facets.rs`: facets (sources, years, people, places, organisations) and entity lists.
+//! - `research.rs`: trend, keyword in context, export, one article; related stories are
+//!   refused (local only).
 
 mod check;
 mod client;
 pub mod compile;
 pub mod config;
+mod facets;
 pub mod layout;
 pub mod push;
 mod research;
@@ -41,7 +44,6 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// A connection to a cluster index (a distributed index, or one node's real-time index).
 pub struct Cluster {
     pub client: Client,
-    analyzer: Analyzer,
     words: WordsTokenizer,
 }
 
@@ -71,12 +73,9 @@ impl Cluster {
                 },
                 other => other,
             })?;
-        let analyzer = Analyzer::new(&[]);
-        let words = analyzer.words();
         Ok(Cluster {
             client,
-            analyzer,
-            words,
+            words: Analyzer::new(&[]).words(),
         })
     }
 

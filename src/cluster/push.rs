@@ -21,12 +21,12 @@ use super::client::Client;
 use super::layout::{self, columns, doc_id, row};
 use super::target::Target;
 use super::Cluster;
-use crate::analyze::{Analyzer, WordsTokenizer};
-use crate::article::Article;
+use crate::analyze::{Analyzed, Analyzer, WordsTokenizer};
 use crate::error::{Error, Result};
 use crate::index::schema::id_hash;
-use crate::index::{Grouping, Phase, Pipeline, Progress, Record, Reprints, Skipped};
+use crate::index::{Grouping, Phase, Progress, Reprints, Skipped};
 use crate::ingest;
+use crate::pipeline::{Pipeline, Record};
 
 #[derive(Debug, Clone)]
 pub struct PushOptions {
@@ -75,7 +75,7 @@ pub struct PushSummary {
 }
 
 enum Job {
-    Article(Box<Article>, u64, u64),
+    Article(Box<Analyzed>, u64, u64),
     /// Send what is held, then answer.
     Flush(SyncSender<Result<()>>),
 }
@@ -141,6 +141,8 @@ fn worker(
 }
 
 struct Workers {
+    /// What analyzes the articles (on the pipeline's threads) and their words (here).
+    analyzer: Analyzer,
     senders: Vec<SyncSender<Job>>,
     per_shard: usize,
     shards: usize,
@@ -148,11 +150,11 @@ struct Workers {
 }
 
 impl Workers {
-    fn send(&self, a: Article, key: u64, group: u64) -> Result<usize> {
+    fn send(&self, a: Box<Analyzed>, key: u64, group: u64) -> Result<usize> {
         let shard = (key % self.shards as u64) as usize;
         let within = ((key / self.shards as u64) % self.per_shard as u64) as usize;
         self.senders[shard * self.per_shard + within]
-            .send(Job::Article(Box::new(a), key, group))
+            .send(Job::Article(a, key, group))
             .map_err(|_| Error::Internal("a push worker stopped".into()))?;
         Ok(shard)
     }
@@ -220,6 +222,7 @@ pub fn push(
         }
     }
     let workers = Workers {
+        analyzer,
         senders,
         per_shard,
         shards: shards.len(),
@@ -288,6 +291,8 @@ fn feed(
     let bytes_read = Arc::new(AtomicU64::new(0));
     let mut pipeline = Pipeline::spawn(
         paths.to_vec(),
+        workers.analyzer.clone(),
+        options.detect_reprints,
         options.threads,
         stop.clone(),
         bytes_read.clone(),
@@ -335,15 +340,15 @@ fn feed(
                 a
             }
         };
-        let key = id_hash(&article.id);
+        let key = id_hash(&article.article.id);
         if !seen.insert(key) {
             summary.duplicate_ids += 1;
         }
-        let grouped = grouping.assign(key, &article, &mut stored);
-        if grouped.is_copy {
+        let (group, is_copy) = grouping.assign(key, &article, &mut stored);
+        if is_copy {
             summary.reprints += 1;
         }
-        let shard = workers.send(article, key, grouped.group)?;
+        let shard = workers.send(article, key, group)?;
         summary.per_shard[shard] += 1;
         summary.pushed += 1;
         since_flush += 1;

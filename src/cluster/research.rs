@@ -1,36 +1,29 @@
-//! The research tools on a cluster: trend, keyword in context, export and related stories,
-//! and one article by id. Each answers as the local tool does; counts come from the nodes
-//! (`GROUP BY pub_day`) or, for a query zhnews must check itself, from the checked matches.
+//! The research tools on a cluster: trend, keyword in context, export, and one article by
+//! id. Each answers as the local tool does; counts come from the nodes (`GROUP BY pub_day`)
+//! or, for a query zhnews must check itself, from the checked matches. Related stories are
+//! refused: they rank by the local index's scores of weighted keys.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
-use std::sync::LazyLock;
 
 use chrono::{Duration, NaiveDate};
-use jieba_rs::{KeywordExtract, TfIdf};
 
-use super::compile::Expr;
-use super::layout::{self, doc_id, ID_HASH, UNDATED};
-use super::search::{article_of, where_clause, ARTICLE_COLUMNS, RANKER};
+use super::layout::{self, doc_id, UNDATED};
+use super::search::{article_of, entities_of, where_clause, ARTICLE_COLUMNS, ENTITY_COLUMNS};
 use super::Cluster;
-use crate::analyze::normalize::normalize;
+use crate::analyze::entities::Entities;
 use crate::article::Article;
 use crate::error::{Error, Result};
 use crate::index::schema::id_hash;
 use crate::search::export::{ExportRequest, ExportWriter};
-use crate::search::hits::{copies_of, hit_of};
 use crate::search::kwic::{terms_by_field, Kwic, KwicRequest, Lines};
 use crate::search::query::{self, Node};
-use crate::search::related::{Related, RelatedHit};
+use crate::search::related::{Related, RelatedRequest};
 use crate::search::trend::{assemble, Trend, TrendRequest, MAX_BUCKETS, MAX_SERIES};
-use crate::search::{FacetCount, Filters, Sort, Stats, Syntax, MAX_API_LIMIT, TOP_SOURCES};
+use crate::search::{FacetCount, Filters, Sort, Stats, Syntax, TOP_SOURCES};
 
 /// Articles read back per round trip when their text is needed.
 const CHUNK: usize = 200;
-/// Keywords that describe an article for related stories, as locally.
-const KEYWORDS: usize = 12;
-
-static TFIDF: LazyLock<TfIdf> = LazyLock::new(TfIdf::default);
 
 fn day_of(n: i64) -> Option<NaiveDate> {
     NaiveDate::default().checked_add_signed(Duration::days(n))
@@ -42,7 +35,7 @@ impl Cluster {
         let cond = self.compile(node)?;
         let mut out = BTreeMap::new();
         if !cond.exact() {
-            for c in self.checked(&cond, filters, Sort::Date, false)? {
+            for c in self.checked(&cond, filters, Sort::Date, false, false)? {
                 if c.found.published != UNDATED {
                     if let Some(d) = day_of(c.day) {
                         *out.entry(d).or_default() += 1;
@@ -176,142 +169,31 @@ impl Cluster {
         writer.finish()
     }
 
-    /// The stored article with this id, with its reprint group.
-    fn lookup(&self, id: &str) -> Result<(Article, u64)> {
+    /// The stored article with this id, with the people, places and organisations found
+    /// in it.
+    pub fn article_with_entities(&self, id: &str) -> Result<(Article, Entities)> {
         let a = self.client.select_one(format!(
-            "SELECT {ARTICLE_COLUMNS}, {g} FROM {} WHERE id = {} LIMIT 0, 10",
+            "SELECT {ARTICLE_COLUMNS}, {ENTITY_COLUMNS} FROM {} WHERE id = {} LIMIT 0, 10",
             self.index(),
             doc_id(id_hash(id)),
-            g = layout::GROUP
         ))?;
         for r in &a.rows.rows {
             let article = article_of(&a.rows, r)?;
             if article.id == id {
-                let g = a.rows.column(layout::GROUP)?;
-                let group = r
-                    .get(g)
-                    .cloned()
-                    .flatten()
-                    .and_then(|v| v.parse::<i64>().ok())
-                    .unwrap_or(0) as u64;
-                return Ok((article, group));
+                return Ok((article, entities_of(&a.rows, r)?));
             }
         }
         Err(Error::NotFound(id.to_string()))
     }
 
-    pub fn article(&self, id: &str) -> Result<Article> {
-        self.lookup(id).map(|(a, _)| a)
-    }
-
-    /// Articles most like one article: its TF-IDF keywords in titles and bodies, its own
-    /// reprints left out but counted, optionally within `days` of it.
-    pub fn related(&self, id: &str, days: Option<u32>, limit: usize) -> Result<Related> {
-        if limit == 0 || limit > MAX_API_LIMIT {
-            return Err(Error::BadRequest(format!(
-                "limit must be 1..={MAX_API_LIMIT}"
-            )));
-        }
-        let (article, group) = self.lookup(id)?;
-        let text = normalize(&format!("{}\n{}", article.title, article.body));
-        let words: Vec<String> = TFIDF
-            .extract_keywords(self.analyzer.jieba(), &text, KEYWORDS, Vec::new())
-            .into_iter()
-            .map(|k| k.keyword)
-            .collect();
-        let index = self.index();
-        let g = layout::GROUP;
-        let reprints_q = format!(
-            "SELECT id FROM {index} WHERE {g} = {} LIMIT 1 OPTION ranker=none",
-            group as i64
-        );
-        let mut hits = Vec::new();
-        let reprints;
-        if words.is_empty() {
-            let a = self.client.select_one(reprints_q)?;
-            reprints = a.total_found().saturating_sub(1) as usize;
-        } else {
-            let mut any = Vec::new();
-            for title in [true, false] {
-                let field = if title {
-                    layout::TITLE_WORDS
-                } else {
-                    layout::BODY_WORDS
-                };
-                let tokens: Vec<String> =
-                    words.iter().map(|w| layout::word_token(title, w)).collect();
-                any.push(Expr::Text(format!("(@{field} {})", tokens.join(" | "))));
-            }
-            let filters = match (days, article.published) {
-                (Some(d), Some(p)) => {
-                    let day = p.date_naive();
-                    let span = Duration::days(i64::from(d));
-                    Filters {
-                        from: day.checked_sub_signed(span),
-                        to: day.checked_add_signed(span),
-                        source: None,
-                    }
-                }
-                _ => Filters::default(),
-            };
-            let Some(within) = where_clause(&Expr::or(any), &filters)? else {
-                return Err(Error::Internal("related: empty query".into()));
-            };
-            let within = format!("{within} AND {g} != {}", group as i64);
-            let answers = self.client.select(&[
-                format!(
-                    "SELECT {ARTICLE_COLUMNS}, {g}, {ID_HASH}, WEIGHT() AS w, COUNT(*) AS n FROM \
-                     {index} WHERE {within} GROUP BY {g} WITHIN GROUP ORDER BY WEIGHT() DESC, \
-                     {ID_HASH} ASC ORDER BY WEIGHT() DESC, {ID_HASH} ASC LIMIT 0, {limit} OPTION \
-                     max_matches={}, {}",
-                    limit.max(1000),
-                    RANKER
-                ),
-                reprints_q,
-            ])?;
-            reprints = answers[1].total_found().saturating_sub(1) as usize;
-            let rows = &answers[0].rows;
-            let (cw, cn, cg) = (rows.column("w")?, rows.column("n")?, rows.column(g)?);
-            for r in &rows.rows {
-                let other = article_of(rows, r)?;
-                let num = |i: usize| r.get(i).cloned().flatten().unwrap_or_default();
-                let score: f32 = num(cw).parse().unwrap_or(0.0);
-                let in_group: u64 = num(cn).parse().unwrap_or(1);
-                let copies = if in_group > 1 {
-                    let gid = num(cg);
-                    let a = self.client.select_one(format!(
-                        "SELECT {ARTICLE_COLUMNS} FROM {index} WHERE {within} AND {g} = {gid} \
-                         LIMIT 0, {in_group} OPTION max_matches={in_group}, ranker=none"
-                    ))?;
-                    let mut others = Vec::new();
-                    for r in &a.rows.rows {
-                        let c = article_of(&a.rows, r)?;
-                        if c.id != other.id {
-                            others.push(c);
-                        }
-                    }
-                    copies_of(others)
-                } else {
-                    None
-                };
-                let other_text = normalize(&format!("{}\n{}", other.title, other.body));
-                let reason = words
-                    .iter()
-                    .filter(|w| other_text.contains(w.as_str()))
-                    .cloned()
-                    .collect();
-                hits.push(RelatedHit {
-                    hit: hit_of(other, score, &words, copies),
-                    reason,
-                });
-            }
-        }
-        Ok(Related {
-            id: article.id,
-            keywords: words,
-            reprints,
-            hits,
-        })
+    /// Related stories need the index's own scores for weighted keys and every candidate's
+    /// text: a local index only, for now.
+    pub fn related(&self, req: &RelatedRequest) -> Result<Related> {
+        Err(Error::BadRequest(format!(
+            "related stories (for {}) are computed on a local index only; a cluster \
+             (--cluster) does not list them yet",
+            req.id
+        )))
     }
 
     /// What `zhnews stats` and `/api/stats` report, as far as a cluster can say.

@@ -16,16 +16,18 @@ use base64::Engine as _;
 use super::check::slop_holds;
 use super::client::{Answer, Rows};
 use super::compile::{Compiler, Cond, Expr, SlopRule, WordsRule};
+use super::facets::{facet_counts, facet_selects, FacetCounts};
 use super::layout::{self, ID_HASH, UNDATED};
 use super::Cluster;
-use crate::article::{beijing, Article};
+use crate::analyze::entities::Entities;
+use crate::article::{Article, Published};
 use crate::error::{Error, Result};
 use crate::index::schema::hash64;
 use crate::search::compile::day_start_secs;
 use crate::search::hits::{copies_of, hit_of};
 use crate::search::query::{self, Node};
 use crate::search::rerank::{self, Held};
-use crate::search::{FacetCount, Facets, Filters, Hit, SearchRequest, SearchResponse, Sort};
+use crate::search::{Facets, Filters, Hit, SearchRequest, SearchResponse, Sort};
 
 /// How the nodes rank: BM25F over every field, titles counting twice, an exact string's
 /// bigrams half. No length normalization (`b = 0`): a real-time index keeps no field
@@ -38,16 +40,17 @@ pub const RANKER: &str =
 const FIRST_FETCH: u64 = 20_000;
 /// The most candidates one query may have to check in zhnews (and rows of an export).
 pub const MAX_CANDIDATES: u64 = 2_000_000;
-/// The most distinct sources or years counted for facets.
-const MAX_FACET_VALUES: u64 = 100_000;
 /// Up to this many rows, the page query returns the stored text along with the ids.
 const TEXT_IN_PAGE: usize = 200;
 
 /// The columns that make an [`Article`].
 pub(super) const ARTICLE_COLUMNS: &str =
-    "id, aid, published, url, title, body, source, author, editor, section, keywords";
+    "id, aid, published, has_time, url, title, body, source, author, editor, section, keywords";
 /// [`ARTICLE_COLUMNS`] but for those every listing has (`id`, `aid`, `published`).
-const TEXT_COLUMNS: &str = "url, title, body, source, author, editor, section, keywords";
+const TEXT_COLUMNS: &str = "has_time, url, title, body, source, author, editor, section, keywords";
+
+/// The columns that make [`Entities`].
+pub(super) const ENTITY_COLUMNS: &str = "person, place, org";
 
 /// A matching document as the nodes (or the check) found it.
 #[derive(Debug, Clone)]
@@ -70,6 +73,8 @@ pub(super) struct Candidate {
     pub year: u32,
     pub day: i64,
     pub source: String,
+    /// People, places and organisations (when asked for, see [`Cluster::checked`]).
+    pub entities: [Vec<String>; 3],
 }
 
 fn cell(row: &[Option<String>], i: usize) -> &str {
@@ -99,27 +104,34 @@ pub(super) fn article_of(rows: &Rows, row: &[Option<String>]) -> Result<Article>
     let opt =
         |name: &str| -> Result<Option<String>> { Ok(Some(c(name)?).filter(|v| !v.is_empty())) };
     let published = int(row, rows.column(layout::PUBLISHED)?);
+    let has_time = int(row, rows.column(layout::HAS_TIME)?) == 1;
     let author = c(layout::AUTHOR)?;
     let author: Vec<&str> = author.split_whitespace().collect();
-    let keywords = c(layout::KEYWORDS)?;
     Ok(Article {
         id: c(layout::ARTICLE_ID)?,
         url: opt(layout::URL)?,
         title: c(layout::TITLE)?,
         published: (published != UNDATED)
-            .then(|| chrono::DateTime::from_timestamp(published, 0))
-            .flatten()
-            .map(|t| t.with_timezone(&beijing())),
+            .then(|| Published::from_secs(published, has_time))
+            .flatten(),
         source: opt(layout::SOURCE)?,
         author: (!author.is_empty()).then(|| author.join(" ")),
         editor: opt(layout::EDITOR)?,
         section: opt(layout::SECTION)?,
-        keywords: keywords
-            .split(layout::KEYWORD_SEPARATOR)
-            .filter(|k| !k.is_empty())
-            .map(str::to_string)
-            .collect(),
+        keywords: layout::split_list(&c(layout::KEYWORDS)?),
         body: c(layout::BODY)?,
+    })
+}
+
+/// The entities of an article from a row with [`ENTITY_COLUMNS`].
+pub(super) fn entities_of(rows: &Rows, row: &[Option<String>]) -> Result<Entities> {
+    let list = |name: &str| -> Result<Vec<String>> {
+        Ok(layout::split_list(cell(row, rows.column(name)?)))
+    };
+    Ok(Entities {
+        person: list(layout::PERSON)?,
+        place: list(layout::PLACE)?,
+        org: list(layout::ORG)?,
     })
 }
 
@@ -330,12 +342,13 @@ impl Cluster {
         expr: &Expr,
         filters: &Filters,
         sort: Sort,
+        entities: bool,
     ) -> Result<Option<(String, String)>> {
         let Some(where_sql) = where_clause(expr, filters)? else {
             return Ok(None);
         };
         let select = format!(
-            "SELECT id, {a}, {ID_HASH}, {g}, {p}, {y}, {d}, {s}, WEIGHT() AS w FROM {} \
+            "SELECT id, {a}, {ID_HASH}, {g}, {p}, {y}, {d}, {s}{e}, WEIGHT() AS w FROM {} \
              WHERE {where_sql} ORDER BY {}",
             self.index(),
             order(sort),
@@ -345,6 +358,11 @@ impl Cluster {
             y = layout::YEAR,
             d = layout::DAY,
             s = layout::SOURCE,
+            e = if entities {
+                format!(", {ENTITY_COLUMNS}")
+            } else {
+                String::new()
+            },
         );
         let ranker = if sort == Sort::Relevance {
             format!(", {RANKER}")
@@ -361,7 +379,7 @@ impl Cluster {
         filters: &Filters,
         sort: Sort,
     ) -> Result<Vec<Candidate>> {
-        let Some(select) = self.candidates_select(expr, filters, sort)? else {
+        let Some(select) = self.candidates_select(expr, filters, sort, false)? else {
             return Ok(Vec::new());
         };
         let answers = self.every_row(&[select], FIRST_FETCH)?;
@@ -382,7 +400,7 @@ impl Cluster {
         if cond.exact() {
             self.candidates(&cond.superset(), filters, sort)
         } else {
-            self.checked(&cond, filters, sort, scoring)
+            self.checked(&cond, filters, sort, scoring, false)
         }
     }
 
@@ -396,9 +414,10 @@ impl Cluster {
         filters: &Filters,
         sort: Sort,
         scoring: bool,
+        entities: bool,
     ) -> Result<Vec<Candidate>> {
         let superset = cond.superset();
-        let Some(first) = self.candidates_select(&superset, filters, sort)? else {
+        let Some(first) = self.candidates_select(&superset, filters, sort, entities)? else {
             return Ok(Vec::new());
         };
         let mut leaves = Leaves::default();
@@ -515,6 +534,8 @@ fn candidates_of(rows: &Rows) -> Result<Vec<Candidate>> {
         col(layout::SOURCE)?,
         col("w")?,
     );
+    // Present only when asked for.
+    let ce = [layout::PERSON, layout::PLACE, layout::ORG].map(|n| col(n).ok());
     Ok(rows
         .rows
         .iter()
@@ -531,32 +552,13 @@ fn candidates_of(rows: &Rows) -> Result<Vec<Candidate>> {
             year: uint(r, cy) as u32,
             day: int(r, cd),
             source: cell(r, cs).to_string(),
+            entities: ce.map(|c| c.map_or_else(Vec::new, |c| layout::split_list(cell(r, c)))),
         })
         .collect())
 }
 
 fn rule_superset(rule: &SlopRule) -> Expr {
     Cond::Slop(rule.clone()).superset()
-}
-
-/// Counts by source (most first, then by name) and by year.
-fn facets_of(by_source: HashMap<String, u64>, by_year: HashMap<u32, u64>) -> Facets {
-    let mut source: Vec<FacetCount> = by_source
-        .into_iter()
-        .filter(|(k, _)| !k.is_empty())
-        .map(|(value, count)| FacetCount { value, count })
-        .collect();
-    source.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
-    let mut year: Vec<FacetCount> = by_year
-        .into_iter()
-        .filter(|(k, _)| *k > 0)
-        .map(|(k, count)| FacetCount {
-            value: k.to_string(),
-            count,
-        })
-        .collect();
-    year.sort_by(|a, b| a.value.cmp(&b.value));
-    Facets { source, year }
 }
 
 /// The found documents of listing rows (`id`, `aid`, `id_hash`, `gid`, `published`, `w`
@@ -634,7 +636,7 @@ impl Cluster {
             };
             (listing, within)
         } else {
-            let candidates = self.checked(&cond, f, sort, scoring)?;
+            let candidates = self.checked(&cond, f, sort, scoring, req.facets)?;
             let within = where_clause(&cond.superset(), f)?;
             (Listing::of_candidates(candidates, req, n), within)
         };
@@ -746,13 +748,7 @@ impl Cluster {
             ));
         }
         if req.facets {
-            for col in [layout::SOURCE, layout::YEAR] {
-                selects.push(format!(
-                    "SELECT {col}, COUNT(*) AS n FROM {index} WHERE {within} GROUP BY {col} \
-                     ORDER BY n DESC LIMIT 0, {MAX_FACET_VALUES} OPTION \
-                     max_matches={MAX_FACET_VALUES}, ranker=none"
-                ));
-            }
+            selects.extend(facet_selects(index, within));
         }
         let answers = self.client.select(&selects)?;
         let page = &answers[0];
@@ -772,24 +768,7 @@ impl Cluster {
             next = 2;
         }
         if req.facets {
-            let mut by_source = HashMap::new();
-            let mut by_year = HashMap::new();
-            for (i, a) in answers[next..].iter().enumerate() {
-                if a.rows.rows.len() as u64 >= MAX_FACET_VALUES {
-                    return Err(Error::BadRequest(format!(
-                        "more than {MAX_FACET_VALUES} distinct values to count; facets are \
-                         only given when they can be counted exactly"
-                    )));
-                }
-                for r in &a.rows.rows {
-                    if i == 0 {
-                        by_source.insert(cell(r, 0).to_string(), uint(r, 1));
-                    } else {
-                        by_year.insert(uint(r, 0) as u32, uint(r, 1));
-                    }
-                }
-            }
-            listing.facets = Some(facets_of(by_source, by_year));
+            listing.facets = Some(facet_counts(&answers[next..])?.facets());
         }
         if !texts.is_empty() {
             for r in &page.rows.rows {
@@ -1098,9 +1077,7 @@ impl Listing {
             total: 0,
             groups: req.collapse.then_some(0),
             top: Vec::new(),
-            facets: req
-                .facets
-                .then(|| facets_of(HashMap::new(), HashMap::new())),
+            facets: req.facets.then(|| FacetCounts::default().facets()),
             texts: HashMap::new(),
             members: None,
         }
@@ -1109,15 +1086,9 @@ impl Listing {
     /// The listing of a checked query's matches (already in order).
     fn of_candidates(candidates: Vec<Candidate>, req: &SearchRequest, n: usize) -> Listing {
         let total = candidates.len() as u64;
-        let facets = req.facets.then(|| {
-            let mut by_source: HashMap<String, u64> = HashMap::new();
-            let mut by_year: HashMap<u32, u64> = HashMap::new();
-            for c in &candidates {
-                *by_source.entry(c.source.clone()).or_default() += 1;
-                *by_year.entry(c.year).or_default() += 1;
-            }
-            facets_of(by_source, by_year)
-        });
+        let facets = req
+            .facets
+            .then(|| FacetCounts::of_candidates(&candidates).facets());
         let mut members: HashMap<u64, Vec<u64>> = HashMap::new();
         let mut top = Vec::new();
         if req.collapse {

@@ -2,9 +2,9 @@
 //! name carries.
 //!
 //! An index is only useful to the zhnews that filled it: its words are jieba's words for
-//! `zh_words_v2`, its bigrams those of `zh_bigram_v2`, each token encoded as
-//! [`super::layout`] version 1 says. The name ends with those versions (`news_w2b2k1s1`:
-//! words v2, bigrams v2, keywords v1, layout v1), so a query against an index that another
+//! `zh_words_v3`, its bigrams those of `zh_bigram_v2`, each token encoded as
+//! [`super::layout`] version 2 says. The name ends with those versions (`news_w3b2k1s2`:
+//! words v3, bigrams v2, keywords v1, layout v2), so a query against an index that another
 //! zhnews built is refused before it can answer wrongly.
 
 use crate::analyze::{BIGRAM, KEYWORD, WORDS};
@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 pub const DEFAULT_PORT: u16 = 9306;
 
 /// Version of the document layout in [`super::layout`]: bump it when tokens or columns change.
-pub const LAYOUT_VERSION: u32 = 1;
+pub const LAYOUT_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
@@ -37,7 +37,7 @@ fn version_of(name: &str) -> u32 {
         .unwrap_or(0)
 }
 
-/// The suffix every index name of this zhnews ends with, e.g. `_w2b2k1s1`.
+/// The suffix every index name of this zhnews ends with, e.g. `_w3b2k1s2`.
 pub fn name_suffix() -> String {
     format!(
         "_w{}b{}k{}s{LAYOUT_VERSION}",
@@ -134,15 +134,15 @@ mod tests {
 
     #[test]
     fn addresses() {
-        let t = Target::parse("sphinxql://127.0.0.1:9306/news_w2b2k1s1").expect("parses");
+        let t = Target::parse("sphinxql://127.0.0.1:9306/news_w3b2k1s2").expect("parses");
         assert_eq!(
             (t.host.as_str(), t.port, t.index.as_str()),
-            ("127.0.0.1", 9306, "news_w2b2k1s1")
+            ("127.0.0.1", 9306, "news_w3b2k1s2")
         );
-        assert_eq!(t.to_string(), "sphinxql://127.0.0.1:9306/news_w2b2k1s1");
-        let t = Target::parse("sphinxql://search-1/news_w2b2k1s1/").expect("default port");
+        assert_eq!(t.to_string(), "sphinxql://127.0.0.1:9306/news_w3b2k1s2");
+        let t = Target::parse("sphinxql://search-1/news_w3b2k1s2/").expect("default port");
         assert_eq!((t.host.as_str(), t.port), ("search-1", DEFAULT_PORT));
-        let t = Target::parse("sphinxql://[::1]:9307/x_w2b2k1s1").expect("ipv6");
+        let t = Target::parse("sphinxql://[::1]:9307/x_w3b2k1s2").expect("ipv6");
         assert_eq!((t.host.as_str(), t.port), ("::1", 9307));
         for bad in [
             "mysql://h:1/x",
@@ -158,13 +158,13 @@ mod tests {
 
     #[test]
     fn names_carry_the_versions() {
-        assert_eq!(name_suffix(), "_w2b2k1s1");
-        assert_eq!(index_name("news"), "news_w2b2k1s1");
-        let ok = Target::parse("sphinxql://h:1/news_w2b2k1s1").expect("parses");
+        assert_eq!(name_suffix(), "_w3b2k1s2");
+        assert_eq!(index_name("news"), "news_w3b2k1s2");
+        let ok = Target::parse("sphinxql://h:1/news_w3b2k1s2").expect("parses");
         assert!(ok.check_versions().is_ok());
-        let old = Target::parse("sphinxql://h:1/news_w1b1k1s1").expect("parses");
+        let old = Target::parse("sphinxql://h:1/news_w2b2k1s1").expect("parses");
         let e = old.check_versions().expect_err("refused");
-        assert!(e.to_string().contains("words v1, bigrams v1"), "{e}");
+        assert!(e.to_string().contains("words v2, bigrams v2"), "{e}");
         let bare = Target::parse("sphinxql://h:1/news").expect("parses");
         assert!(bare
             .check_versions()

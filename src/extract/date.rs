@@ -166,6 +166,15 @@ fn parse_zone(z: &str) -> Option<FixedOffset> {
 
 impl Found {
     /// The same instant on Beijing's clock.
+    /// As an article's publish time: a day when no time of day was given.
+    pub fn published(self) -> crate::article::Published {
+        if self.has_time {
+            crate::article::Published::At(self.time)
+        } else {
+            crate::article::Published::Day(self.time.date_naive())
+        }
+    }
+
     pub fn in_beijing(self) -> Found {
         Found {
             time: self.time.with_timezone(&beijing()),

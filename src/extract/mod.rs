@@ -11,6 +11,7 @@
 
 mod block_model;
 pub mod blocks;
+mod bounds;
 mod byline;
 mod charset;
 mod content;
@@ -78,6 +79,23 @@ pub fn extract_page(page: &RawPage) -> Result<Article> {
             format!("{tags} tags, over the cap of {MAX_TAGS} (not an article page)"),
         ));
     }
+    let scan = bounds::scan(&text);
+    if scan.max_attributes > bounds::MAX_ATTRIBUTES {
+        return Err(Error::bad_input(
+            &page.origin,
+            format!(
+                "an element with {} attributes, over the cap of {} (not an article page)",
+                scan.max_attributes,
+                bounds::MAX_ATTRIBUTES
+            ),
+        ));
+    }
+    // Formatting left open would be re-opened in every later block: take it out.
+    let text = if scan.unclosed_formatting > bounds::MAX_UNCLOSED_FORMATTING {
+        bounds::strip_formatting(&text)
+    } else {
+        text
+    };
     // When the page was fetched anchors stamps that count back (`3小时前`, `昨天 12:30`).
     let fetched = page
         .fetched_at
@@ -114,7 +132,7 @@ impl<'a> From<&'a Article> for ExtractOutput<'a> {
             origin: None,
             url: a.url.as_deref(),
             title: &a.title,
-            published: a.published.map(|t| t.to_rfc3339()),
+            published: a.published.map(|t| t.to_string()),
             source: a.source.as_deref(),
             author: a.author.as_deref(),
             editor: a.editor.as_deref(),
@@ -141,6 +159,9 @@ pub struct ExtractOutputWithId<'a> {
     pub id: &'a str,
     #[serde(flatten)]
     pub fields: ExtractOutput<'a>,
+    /// People, places and organisations found at index time (`show`, the API).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entities: Option<&'a crate::analyze::entities::Entities>,
 }
 
 impl<'a> From<&'a Article> for ExtractOutputWithId<'a> {
@@ -148,6 +169,7 @@ impl<'a> From<&'a Article> for ExtractOutputWithId<'a> {
         ExtractOutputWithId {
             id: &a.id,
             fields: ExtractOutput::from(a),
+            entities: None,
         }
     }
 }
@@ -580,10 +602,11 @@ fn extract_document(
     );
     // A reprint is dated by its own header, not by when the page reposted it.
     let published = match (reprint_date(&body_lines), page_time) {
-        (Some(r), Some(p)) if r.time.date_naive() < p.date_naive() => Some(r.time),
-        (Some(r), None) => Some(r.time),
+        (Some(r), Some(p)) if r.time.date_naive() < p.time.date_naive() => Some(r),
+        (Some(r), None) => Some(r),
         (_, p) => p,
-    };
+    }
+    .map(date::Found::published);
     let keywords = head
         .get(&["keywords", "news_keywords", "article:tag"])
         .map(|k| {
@@ -676,7 +699,7 @@ fn publish_time(
     head: &meta::HeadInfo,
     clues: &TimeClues,
     url: Option<&str>,
-) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+) -> Option<date::Found> {
     // A stamp with a time of day beats a bare date in the same header (`建立于:2004年10月6日`
     // in a blog's sidebar above `发表于 2005-9-15 11:46`).
     let first_timed = |t: &str| date::publish_stamps(t).into_iter().find(|f| f.has_time);
@@ -686,7 +709,7 @@ fn publish_time(
         .or_else(|| first_timed(clues.body_meta))
         .or_else(|| first(clues.body_meta));
     if let Some(f) = byline.filter(|f| f.has_time) {
-        return Some(f.time);
+        return Some(f);
     }
     let meta_keys = [
         "article:published_time",
@@ -723,10 +746,10 @@ fn publish_time(
         });
     match (byline, structured) {
         (Some(b), Some(s)) if s.has_time && s.time.date_naive() == b.time.date_naive() => {
-            return Some(s.time)
+            return Some(s)
         }
-        (Some(b), _) => return Some(b.time),
-        (None, Some(s)) => return Some(s.time),
+        (Some(b), _) => return Some(b),
+        (None, Some(s)) => return Some(s),
         (None, None) => {}
     }
     // A header stamp that counts back (`3小时前`, `10-08 12:00`), where the fetch time
@@ -734,7 +757,7 @@ fn publish_time(
     if let Some(r) = clues.fetched.and_then(|at| {
         date::relative(clues.header, at).or_else(|| date::relative(clues.body_meta, at))
     }) {
-        return Some(r.time);
+        return Some(r);
     }
     let lines = clues.lines;
     let plain = |l: &&dom::Line| {
@@ -774,7 +797,6 @@ fn publish_time(
                 .map(date::Found::in_beijing)
         })
         .or_else(|| url.and_then(date::from_url))
-        .map(|f| f.time)
 }
 
 /// An article from an already-extracted record.
@@ -791,7 +813,7 @@ pub fn from_record(origin: &str, r: &ExtractedRecord) -> Result<Article> {
         .into_iter()
         .flatten()
         .find_map(|v| date::parse(v))
-        .map(|f| f.in_beijing().time);
+        .map(|f| f.in_beijing().published());
     let id = match &r.id {
         Some(id) if !id.to_string().trim().is_empty() => id.to_string().trim().to_string(),
         _ => stable_id(r.url.as_deref(), &title, &body),
@@ -911,7 +933,7 @@ mod tests {
         assert!(!a.body.contains("第二篇日志"), "{}", a.body);
         assert!(!a.body.starts_with("第一篇日志"), "{}", a.body);
         assert_eq!(a.author.as_deref(), Some("小雨点"));
-        let published = a.published.map(|t| t.to_rfc3339());
+        let published = a.published.map(|t| t.to_string());
         assert_eq!(published.as_deref(), Some("2005-06-14T03:25:55+08:00"));
     }
 
@@ -953,7 +975,7 @@ mod tests {
             fetched_at: fetched_at.map(str::to_string),
         };
         let a = extract_page(&page(Some("2021-03-05T02:00:00Z"))).expect("article");
-        let published = a.published.map(|t| t.to_rfc3339());
+        let published = a.published.map(|t| t.to_string());
         assert_eq!(published.as_deref(), Some("2021-03-04T12:30:00+08:00"));
         let a = extract_page(&page(None)).expect("article");
         assert_eq!(a.published, None);
@@ -967,7 +989,7 @@ mod tests {
             06/02/2022 - 13:48</time></p><div><p>{PROSE}</p><p>{PROSE}</p></div></body></html>"
         );
         let a = extract_html(&html, None).expect("article");
-        let published = a.published.map(|t| t.to_rfc3339());
+        let published = a.published.map(|t| t.to_string());
         assert_eq!(published.as_deref(), Some("2022-02-06T13:48:06+01:00"));
     }
 
@@ -1039,7 +1061,9 @@ mod tests {
         ];
         for (opening, want) in cases {
             let a = extract_html(&page(opening), None).expect("article");
-            let got = a.published.map(|t| t.format("%Y-%m-%d").to_string());
+            let got = a
+                .published
+                .map(|t| t.beijing_day().format("%Y-%m-%d").to_string());
             assert_eq!(got.as_deref(), Some(want), "{opening}");
         }
     }

@@ -18,10 +18,10 @@ use tantivy::Searcher;
 
 use super::schema::{CONTENT_HASH, GROUP, ID_HASH, MINHASH, PUBLISHED, TEXT_HASH};
 use crate::analyze::fingerprint::{
-    band_keys, fingerprint, from_bytes, same_numbers, same_text, Fingerprint, NO_TEXT, NUM_BANDS,
-    NUM_HASHES, SAME_STORY,
+    band_keys, from_bytes, same_numbers, same_text, Fingerprint, NO_TEXT, NUM_BANDS, NUM_HASHES,
+    SAME_STORY,
 };
-use crate::article::Article;
+use crate::analyze::Analyzed;
 use crate::error::{Error, Result};
 
 /// How many candidates of one band are compared; a band shared by very many texts
@@ -159,14 +159,6 @@ impl Existing {
     }
 }
 
-/// An article's reprint group, as [`Grouping::assign`] decides it.
-pub struct Grouped {
-    pub fingerprint: Fingerprint,
-    pub group: u64,
-    /// A copy of a story seen before (its group is that story's).
-    pub is_copy: bool,
-}
-
 /// Reprint groups for articles as they come, in input order: what the local writer and
 /// `cluster::push` share. The bodies of articles grouped since the store last caught up
 /// are kept here; older ones are asked of the store, for the alignment check.
@@ -177,7 +169,7 @@ pub struct Grouping {
 }
 
 impl Grouping {
-    /// `detect` off: every article is its own group and no fingerprint is kept.
+    /// `detect` off: every article is its own group.
     pub fn new(reprints: Reprints, detect: bool) -> Grouping {
         Grouping {
             reprints,
@@ -186,28 +178,24 @@ impl Grouping {
         }
     }
 
-    /// The group of the article `key`. `stored` gives the body of an article grouped
-    /// before the store last caught up (see [`Grouping::caught_up`]).
+    /// The reprint group of the article `key` (its fingerprint computed by analysis), and
+    /// whether it is a copy of a story seen before. `stored` gives the body of an article
+    /// grouped before the store last caught up (see [`Grouping::caught_up`]).
     pub fn assign(
         &mut self,
         key: u64,
-        article: &Article,
+        a: &Analyzed,
         stored: &mut dyn FnMut(u64) -> Option<String>,
-    ) -> Grouped {
+    ) -> (u64, bool) {
         if !self.detect {
-            return Grouped {
-                fingerprint: Fingerprint::none(),
-                group: key,
-                is_copy: false,
-            };
+            return (key, false);
         }
-        let fp = fingerprint(&article.body);
-        let day = article.published.map(|p| beijing_day(p.timestamp()));
+        let day = a.article.published.map(|p| beijing_day(p.timestamp()));
         let pending = &self.pending;
-        let (group, is_copy) = self.reprints.assign(
+        let found = self.reprints.assign(
             key,
             &Candidate {
-                fingerprint: &fp,
+                fingerprint: &a.fingerprint,
                 day,
             },
             &mut |other| {
@@ -215,17 +203,13 @@ impl Grouping {
                     Some(t) => Some(t.clone()),
                     None => stored(other),
                 };
-                text.is_some_and(|t| same_text(&t, &article.body))
+                text.is_some_and(|t| same_text(&t, &a.article.body))
             },
         );
-        if !fp.minhash.is_empty() {
-            self.pending.insert(key, article.body.clone());
+        if !a.fingerprint.minhash.is_empty() {
+            self.pending.insert(key, a.article.body.clone());
         }
-        Grouped {
-            fingerprint: fp,
-            group,
-            is_copy,
-        }
+        found
     }
 
     /// Everything grouped so far can now be read from the store.

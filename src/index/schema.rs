@@ -24,6 +24,12 @@ pub const GROUP: &str = "group";
 pub const CONTENT_HASH: &str = "content_hash";
 pub const MINHASH: &str = "minhash";
 pub const TEXT_HASH: &str = "text_hash";
+/// 1 when the publish time has a time of day, 0 when it is a day.
+pub const PUBLISHED_HAS_TIME: &str = "published_has_time";
+/// The people, places and organisations an article mentions.
+pub const PERSON: &str = "person";
+pub const PLACE: &str = "place";
+pub const ORG: &str = "org";
 
 /// Handles to every field, looked up once.
 #[derive(Debug, Clone, Copy)]
@@ -45,6 +51,10 @@ pub struct Fields {
     pub content_hash: Field,
     pub minhash: Field,
     pub text_hash: Field,
+    pub published_has_time: Field,
+    pub person: Field,
+    pub place: Field,
+    pub org: Field,
 }
 
 fn text(tokenizer: &str, stored: bool, record: IndexRecordOption) -> TextOptions {
@@ -131,6 +141,10 @@ pub fn build() -> Schema {
     b.add_u64_field(CONTENT_HASH, FAST | STORED);
     b.add_bytes_field(MINHASH, BytesOptions::default().set_fast());
     b.add_u64_field(TEXT_HASH, FAST);
+    b.add_u64_field(PUBLISHED_HAS_TIME, STORED);
+    b.add_text_field(PERSON, keyword(true));
+    b.add_text_field(PLACE, keyword(true));
+    b.add_text_field(ORG, keyword(true));
     b.build()
 }
 
@@ -155,6 +169,10 @@ impl Fields {
             content_hash: f(CONTENT_HASH)?,
             minhash: f(MINHASH)?,
             text_hash: f(TEXT_HASH)?,
+            published_has_time: f(PUBLISHED_HAS_TIME)?,
+            person: f(PERSON)?,
+            place: f(PLACE)?,
+            org: f(ORG)?,
         })
     }
 }

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 pub const SETTINGS_FILE: &str = "zhnews.json";
 /// The user dictionary in force, copied into the index so queries segment alike.
 pub const USER_DICT_FILE: &str = "user_dict.txt";
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndexSettings {

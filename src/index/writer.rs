@@ -1,25 +1,23 @@
-//! Indexing a run of inputs: read (one thread), extract (worker threads), upsert into
-//! tantivy (its own indexing threads tokenize), commit in batches. A kill between commits
-//! loses only the uncommitted batch; re-running the same input skips what is there.
+//! The writer of an index: articles are added (an upsert by id, the later record winning,
+//! each grouped with its reprints), committed in batches, and merged at the end of a run
+//! when that is worth it. A kill between commits loses only the uncommitted batch; adding
+//! the same article again changes nothing. `crate::pipeline` feeds it from files.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde::Serialize;
 use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use super::dedup::{Existing, Grouping};
+use super::document::{to_document, Filing};
 use super::open::OpenIndex;
 use super::schema::{hash64, id_hash};
-use crate::analyze::fingerprint::to_bytes;
+use crate::analyze::Analyzed;
 use crate::article::Article;
 use crate::error::{Error, Result};
-use crate::{extract, ingest};
 
 #[derive(Debug, Clone)]
 pub struct IndexOptions {
@@ -30,7 +28,7 @@ pub struct IndexOptions {
     /// Memory for tantivy's in-memory segments, all threads together.
     pub heap_bytes: usize,
     /// Merge the index's segments at the end of a run that changed it (see
-    /// [`Indexer::run`] for when).
+    /// [`Indexer::finish`] for when).
     pub final_merge: bool,
     /// Group reprints (exact and near-duplicate text). Off: every article is its own
     /// group and no fingerprint is stored, so later runs cannot match against it either.
@@ -116,6 +114,32 @@ pub struct Indexer {
     writer: Option<IndexWriter>,
     options: IndexOptions,
     pid_file: PathBuf,
+    /// The run in progress (`None` once finished).
+    run: Option<Run>,
+}
+
+/// What one run needs to know, and what it tells.
+struct Run {
+    started: Instant,
+    reader: tantivy::IndexReader,
+    /// Content hashes of what the index held when the run began, and of what the run
+    /// has added since.
+    content: HashMap<u64, u64>,
+    grouping: Grouping,
+    /// Ids seen in this run.
+    seen: HashSet<u64>,
+    texts: Texts,
+    /// Changes since the last commit.
+    pending: usize,
+    summary: IndexSummary,
+}
+
+fn finished() -> Error {
+    Error::Internal("the indexing run has finished".into())
+}
+
+fn writer_gone() -> Error {
+    Error::Internal("index writer is gone after a failed merge".into())
 }
 
 const PID_FILE: &str = "writer.pid";
@@ -176,11 +200,38 @@ impl Indexer {
             chrono::Utc::now().to_rfc3339()
         );
         std::fs::write(&pid_file, me).map_err(|e| Error::io(&pid_file, e))?;
+        let reader: tantivy::IndexReader = open
+            .index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()?;
+        let Existing { content, reprints } = Existing::load(&reader.searcher())?;
+        let grouping = Grouping::new(reprints, options.detect_reprints);
+        if reader.searcher().num_docs() == 0 && options.final_merge {
+            // A new index is merged once at the end: merging as it grows would rewrite
+            // each article several times, and the larger merges held memory that grew
+            // with the corpus (×10 run: heap 404 → 609 MB).
+            writer.set_merge_policy(Box::new(NoMergePolicy));
+        }
+        let texts = Texts {
+            searcher: reader.searcher(),
+            fields: open.fields,
+        };
         Ok(Indexer {
             open,
             writer: Some(writer),
             options,
             pid_file,
+            run: Some(Run {
+                started: Instant::now(),
+                reader,
+                content,
+                grouping,
+                seen: HashSet::new(),
+                texts,
+                pending: 0,
+                summary: IndexSummary::default(),
+            }),
         })
     }
 
@@ -188,143 +239,139 @@ impl Indexer {
         &self.open
     }
 
-    /// Reads, extracts and indexes everything under `paths`. `stop` ends the run early
-    /// (after a commit); `progress` is called every few hundred records.
-    pub fn run(
-        &mut self,
-        paths: &[PathBuf],
-        stop: Arc<AtomicBool>,
-        progress: &mut dyn FnMut(&Progress),
-    ) -> Result<IndexSummary> {
-        let started = Instant::now();
-        let reader: tantivy::IndexReader = self
-            .open
-            .index
-            .reader_builder()
-            .reload_policy(tantivy::ReloadPolicy::Manual)
-            .try_into()?;
-        let Existing {
-            mut content,
-            reprints,
-        } = Existing::load(&reader.searcher())?;
-        let mut grouping = Grouping::new(reprints, self.options.detect_reprints);
-        if reader.searcher().num_docs() == 0 && self.options.final_merge {
-            // A new index is merged once at the end: merging as it grows would rewrite
-            // each article several times, and the larger merges held memory that grew
-            // with the corpus (×10 run: heap 404 → 609 MB).
-            self.writer()?.set_merge_policy(Box::new(NoMergePolicy));
-        }
-        let mut texts = Texts {
-            searcher: reader.searcher(),
-            fields: self.open.fields,
-        };
-        let mut summary = IndexSummary::default();
-        let mut seen: HashSet<u64> = HashSet::new();
-        let mut pending = 0usize;
-        let mut last_report = Instant::now();
+    pub fn options(&self) -> &IndexOptions {
+        &self.options
+    }
 
-        let bytes_total = ingest::input_bytes(paths);
-        let bytes_read = Arc::new(AtomicU64::new(0));
-        let report = |phase: Phase, s: &IndexSummary| Progress {
-            phase,
-            read: s.read,
-            added: s.added,
-            updated: s.updated,
-            unchanged: s.unchanged,
-            skipped: s.skipped.len() as u64,
-            bytes_read: bytes_read.load(Ordering::Relaxed),
-            bytes_total,
-            elapsed_s: started.elapsed().as_secs_f64(),
+    /// Adds an article as [`Indexer::add_analyzed`] does, analyzing it first.
+    pub fn add(&mut self, article: Article) -> Result<()> {
+        let analyzed = self
+            .open
+            .analyzer
+            .analyze(article, self.options.detect_reprints);
+        self.add_analyzed(analyzed)
+    }
+
+    /// Files an analyzed article: new, changed (the old version is replaced: the later
+    /// record wins, in this run or over the index), or unchanged (skipped); grouped with
+    /// an earlier copy of its story if there is one. Commits every
+    /// [`IndexOptions::commit_every`] changes.
+    pub fn add_analyzed(&mut self, a: Analyzed) -> Result<()> {
+        let run = self.run.as_mut().ok_or_else(finished)?;
+        let writer = self.writer.as_mut().ok_or_else(writer_gone)?;
+        run.summary.read += 1;
+        let key = id_hash(&a.article.id);
+        let content = content_hash(&a.article);
+        let repeated = !run.seen.insert(key);
+        match run.content.get(&key) {
+            Some(c) if *c == content => {
+                if repeated {
+                    run.summary.duplicate_ids += 1;
+                } else {
+                    run.summary.unchanged += 1;
+                }
+                return Ok(());
+            }
+            Some(_) => {
+                if repeated {
+                    run.summary.duplicate_ids += 1;
+                } else {
+                    run.summary.updated += 1;
+                }
+                writer.delete_term(Term::from_field_u64(self.open.fields.id_hash, key));
+            }
+            None => run.summary.added += 1,
+        }
+        run.content.insert(key, content);
+        let texts = &run.texts;
+        let (group, is_copy) = run.grouping.assign(key, &a, &mut |other| texts.body(other));
+        if is_copy {
+            run.summary.reprints += 1;
+        }
+        let filing = Filing {
+            key,
+            content,
+            group,
         };
-        let mut articles = Pipeline::spawn(
-            paths.to_vec(),
-            self.options.threads,
-            stop.clone(),
-            bytes_read.clone(),
-        );
-        while let Some(result) = articles.next_until(&stop) {
-            let article = match result {
-                Record::Ignored(origin) => {
-                    summary.ignored.push(origin);
-                    continue;
-                }
-                Record::Article(a) => {
-                    summary.read += 1;
-                    a
-                }
-                Record::Failed(e) => {
-                    summary.read += 1;
-                    let (origin, reason) = match e {
-                        Error::BadInput { origin, reason } => (origin, reason),
-                        other => (String::new(), other.to_string()),
-                    };
-                    summary.skipped.push(Skipped { origin, reason });
-                    continue;
-                }
-            };
-            let key = id_hash(&article.id);
-            let hash = content_hash(&article);
-            let repeated = !seen.insert(key);
-            match content.get(&key) {
-                Some(c) if *c == hash => {
-                    if repeated {
-                        summary.duplicate_ids += 1;
-                    } else {
-                        summary.unchanged += 1;
-                    }
-                    continue;
-                }
-                // The same id earlier in this run or in the index: the later record wins.
-                Some(_) => {
-                    let term = Term::from_field_u64(self.open.fields.id_hash, key);
-                    self.writer()?.delete_term(term);
-                    if repeated {
-                        summary.duplicate_ids += 1;
-                    } else {
-                        summary.updated += 1;
-                    }
-                }
-                None => summary.added += 1,
-            }
-            content.insert(key, hash);
-            let grouped = grouping.assign(key, &article, &mut |other| texts.body(other));
-            if grouped.is_copy {
-                summary.reprints += 1;
-            }
-            let doc = self.document(&article, key, hash, grouped.group, &grouped.fingerprint);
-            self.writer()?.add_document(doc)?;
-            pending += 1;
-            if pending >= self.options.commit_every {
-                self.writer()?.commit()?;
-                summary.commits += 1;
-                pending = 0;
-                // What was pending is now in the index.
-                reader.reload()?;
-                texts.searcher = reader.searcher();
-                grouping.caught_up();
-            }
-            if last_report.elapsed() > Duration::from_millis(200) {
-                last_report = Instant::now();
-                progress(&report(Phase::Reading, &summary));
-            }
+        writer.add_document(to_document(&self.open.fields, &a, &filing))?;
+        run.pending += 1;
+        if run.pending >= self.options.commit_every {
+            self.commit()?;
         }
-        summary.interrupted = stop.load(Ordering::SeqCst);
-        // A run that changed nothing leaves the index as it was, commit included.
-        if pending > 0 {
-            progress(&report(Phase::Committing, &summary));
-            self.writer()?.commit()?;
-            summary.commits += 1;
+        Ok(())
+    }
+
+    /// Records an input that could not be used.
+    pub fn skip(&mut self, origin: String, reason: String) {
+        if let Some(run) = self.run.as_mut() {
+            run.summary.read += 1;
+            run.summary.skipped.push(Skipped { origin, reason });
         }
+    }
+
+    /// Records a file that is not an input.
+    pub fn ignore(&mut self, origin: String) {
+        if let Some(run) = self.run.as_mut() {
+            run.summary.ignored.push(origin);
+        }
+    }
+
+    /// The run so far.
+    pub fn summary(&self) -> IndexSummary {
+        self.run
+            .as_ref()
+            .map(|r| {
+                let mut s = r.summary.clone();
+                s.elapsed_s = r.started.elapsed().as_secs_f64();
+                s
+            })
+            .unwrap_or_default()
+    }
+
+    /// Commits what is pending (nothing when nothing changed).
+    pub fn commit(&mut self) -> Result<()> {
+        let run = self.run.as_mut().ok_or_else(finished)?;
+        if run.pending == 0 {
+            return Ok(());
+        }
+        self.writer.as_mut().ok_or_else(writer_gone)?.commit()?;
+        run.summary.commits += 1;
+        run.pending = 0;
+        // What was pending is now in the index, where copies are looked up from now on.
+        run.reader.reload()?;
+        run.texts.searcher = run.reader.searcher();
+        run.grouping.caught_up();
+        Ok(())
+    }
+
+    /// Ends the run: commits what is pending and, unless `interrupted`, merges segments
+    /// when the run changed enough of the index or it holds too many (see
+    /// [`Indexer::merge_if_worth_it`]). `progress` hears of the commit and the merge.
+    pub fn finish(
+        &mut self,
+        interrupted: bool,
+        progress: &mut dyn FnMut(Phase, &IndexSummary),
+    ) -> Result<IndexSummary> {
+        if self.run.as_ref().is_some_and(|r| r.pending > 0) {
+            progress(Phase::Committing, &self.summary());
+        }
+        self.commit()?;
+        // The merge maps the files it reads; what only the run needed gives memory back.
+        let Run {
+            mut summary,
+            reader,
+            started,
+            ..
+        } = self.run.take().ok_or_else(finished)?;
+        summary.interrupted = interrupted;
         let changed = summary.added + summary.updated;
-        // The merge's mapped files take memory; what only the run needed gives it back.
-        drop((content, grouping, seen, texts));
         // A run cut short mid-merge left many segments: the next run merges them, even
         // when it has nothing new.
         let too_many = self.open.index.searchable_segment_ids()?.len() > MAX_SEGMENTS;
-        if self.options.final_merge && !summary.interrupted && (changed > 0 || too_many) {
+        if self.options.final_merge && !interrupted && (changed > 0 || too_many) {
             let merge_started = Instant::now();
             let segments = self.open.index.searchable_segment_ids()?.len();
-            progress(&report(Phase::Merging(segments), &summary));
+            progress(Phase::Merging(segments), &summary);
             summary.segments_merged = self.merge_if_worth_it(changed)?;
             summary.merge_s = merge_started.elapsed().as_secs_f64();
         }
@@ -332,64 +379,6 @@ impl Indexer {
         summary.documents = reader.searcher().num_docs();
         summary.elapsed_s = started.elapsed().as_secs_f64();
         Ok(summary)
-    }
-
-    fn document(
-        &self,
-        a: &Article,
-        key: u64,
-        content: u64,
-        group: u64,
-        fp: &crate::analyze::fingerprint::Fingerprint,
-    ) -> TantivyDocument {
-        let f = &self.open.fields;
-        let mut doc = TantivyDocument::default();
-        doc.add_text(f.id, &a.id);
-        doc.add_u64(f.id_hash, key);
-        if let Some(u) = &a.url {
-            doc.add_text(f.url, u);
-        }
-        doc.add_text(f.title, &a.title);
-        doc.add_text(f.body, &a.body);
-        doc.add_text(f.title_exact, &a.title);
-        doc.add_text(f.body_exact, &a.body);
-        if let Some(p) = a.published {
-            doc.add_date(f.published, super::schema::date_from_secs(p.timestamp()));
-        }
-        if let Some(s) = &a.source {
-            doc.add_text(f.source, s);
-        }
-        if let Some(au) = &a.author {
-            for name in au.split_whitespace() {
-                doc.add_text(f.author, name);
-            }
-        }
-        if let Some(e) = &a.editor {
-            doc.add_text(f.editor, e);
-        }
-        if let Some(s) = &a.section {
-            doc.add_text(f.section, s);
-        }
-        for k in &a.keywords {
-            doc.add_text(f.keywords, k);
-        }
-        doc.add_u64(f.group, group);
-        doc.add_u64(f.content_hash, content);
-        doc.add_u64(f.text_hash, fp.exact);
-        doc.add_bytes(f.minhash, &to_bytes(fp));
-        doc
-    }
-
-    /// Commits what is pending; used on SIGINT/SIGTERM by callers that stop early.
-    pub fn commit(&mut self) -> Result<()> {
-        self.writer()?.commit()?;
-        Ok(())
-    }
-
-    fn writer(&mut self) -> Result<&mut IndexWriter> {
-        self.writer
-            .as_mut()
-            .ok_or_else(|| Error::Internal("index writer is gone after a failed merge".into()))
     }
 
     /// Merges the index's segments when this run changed at least 1/20 of the index or
@@ -491,123 +480,6 @@ impl Texts {
 /// A hash of everything we store, to recognise an unchanged record.
 fn content_hash(a: &Article) -> u64 {
     hash64(&serde_json::to_vec(a).unwrap_or_default())
-}
-
-/// What the pipeline hands on for each input record.
-pub enum Record {
-    Article(Article),
-    Failed(Error),
-    /// A file that is not an input (see `ingest::Item::Ignored`).
-    Ignored(String),
-}
-
-/// Records read and extracted but not yet handed on, at most: the reader waits beyond
-/// this, so a slow page holds back a bounded number of finished ones.
-const IN_FLIGHT: usize = 1024;
-
-/// Reader thread → extraction workers → articles in input order. The order makes a run
-/// reproducible whatever the number of threads: the later of two records with one id
-/// wins, and reprints are grouped in the same order every time. The local writer and
-/// `cluster::push` both read their articles from it.
-pub struct Pipeline {
-    results: Receiver<(u64, Record)>,
-    waiting: BTreeMap<u64, Record>,
-    next: u64,
-    /// One permit per record in flight, handed back as records leave in order.
-    permits: SyncSender<()>,
-}
-
-impl Pipeline {
-    /// Starts reading `paths` with `workers` extraction threads; `bytes_read` counts the
-    /// input bytes read so far.
-    pub fn spawn(
-        paths: Vec<PathBuf>,
-        workers: usize,
-        stop: Arc<AtomicBool>,
-        bytes_read: Arc<AtomicU64>,
-    ) -> Pipeline {
-        let (item_tx, item_rx) = sync_channel::<(u64, Result<ingest::Item>)>(256);
-        let (out_tx, out_rx) = sync_channel::<(u64, Record)>(256);
-        let (permit_tx, permit_rx) = sync_channel::<()>(IN_FLIGHT);
-        for _ in 0..IN_FLIGHT {
-            let _ = permit_tx.try_send(());
-        }
-        std::thread::spawn(move || {
-            let mut seq = 0u64;
-            ingest::read_paths_counted(&paths, &bytes_read, &mut |item| {
-                // No permit: the run has ended (or stopped); drop the rest.
-                if stop.load(Ordering::Relaxed) || permit_rx.recv().is_err() {
-                    return;
-                }
-                let _ = item_tx.send((seq, item));
-                seq += 1;
-            });
-        });
-        let item_rx = Arc::new(Mutex::new(item_rx));
-        for _ in 0..workers.max(1) {
-            let rx = item_rx.clone();
-            let tx = out_tx.clone();
-            std::thread::spawn(move || loop {
-                let next = match rx.lock() {
-                    Ok(guard) => guard.recv(),
-                    Err(_) => return,
-                };
-                let Ok((seq, item)) = next else { return };
-                let record = match item {
-                    Ok(ingest::Item::Ignored { origin }) => Record::Ignored(origin),
-                    Ok(i) => {
-                        // A bug in extraction must cost one page, not the run.
-                        let extracted =
-                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                                extract::extract(&i)
-                            }))
-                            .unwrap_or_else(|_| {
-                                Err(Error::bad_input(
-                                    i.origin(),
-                                    "extractor failed on this page (a bug; please report it)",
-                                ))
-                            });
-                        match extracted {
-                            Ok(a) => Record::Article(a),
-                            Err(e) => Record::Failed(e),
-                        }
-                    }
-                    Err(e) => Record::Failed(e),
-                };
-                if tx.send((seq, record)).is_err() {
-                    return;
-                }
-            });
-        }
-        Pipeline {
-            results: out_rx,
-            waiting: BTreeMap::new(),
-            next: 0,
-            permits: permit_tx,
-        }
-    }
-
-    /// The next record in input order; `None` at the end of the input or once `stop` is
-    /// set, even while a read is blocked.
-    pub fn next_until(&mut self, stop: &AtomicBool) -> Option<Record> {
-        loop {
-            if stop.load(Ordering::SeqCst) {
-                return None;
-            }
-            if let Some(r) = self.waiting.remove(&self.next) {
-                self.next += 1;
-                let _ = self.permits.try_send(());
-                return Some(r);
-            }
-            match self.results.recv_timeout(Duration::from_millis(100)) {
-                Ok((seq, r)) => {
-                    self.waiting.insert(seq, r);
-                }
-                Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => return None,
-            }
-        }
-    }
 }
 
 #[cfg(test)]

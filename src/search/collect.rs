@@ -15,7 +15,14 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
-use crate::index::schema::{GROUP, ID_HASH, PUBLISHED, SOURCE};
+use crate::index::schema::{GROUP, ID_HASH, ORG, PERSON, PLACE, PUBLISHED, SOURCE};
+
+/// The keyword fields counted for facets, in the order of `Matches::by_value`.
+pub const FACET_FIELDS: [&str; 4] = [SOURCE, PERSON, PLACE, ORG];
+
+/// Values listed per entity facet: an article can name dozens of people, and a facet is
+/// for seeing who a story is about, not for listing everyone.
+pub const ENTITY_FACET_TOP: usize = 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Sort {
@@ -63,23 +70,30 @@ pub struct Matches {
     /// Distinct reprint groups among the matches (when collapsing).
     pub groups: u64,
     pub top: Vec<Entry>,
-    pub by_source: HashMap<String, u64>,
+    /// Articles per value of each of [`FACET_FIELDS`].
+    pub by_value: [HashMap<String, u64>; 4],
     pub by_year: HashMap<i32, u64>,
 }
 
+/// The `top` values counted most, most first, then by value: how every facet and entity
+/// list is ordered, on a local index and on a cluster.
+pub fn ranked(counts: &HashMap<String, u64>, top: usize) -> Vec<super::request::FacetCount> {
+    let mut list: Vec<super::request::FacetCount> = counts
+        .iter()
+        .map(|(k, v)| super::request::FacetCount {
+            value: k.clone(),
+            count: *v,
+        })
+        .collect();
+    list.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+    list.truncate(top);
+    list
+}
+
 impl Matches {
-    /// Counts by source (most first) and by year.
+    /// Counts by source and entity (most first) and by year.
     pub fn facets(&self) -> super::request::Facets {
         use super::request::FacetCount;
-        let mut source: Vec<FacetCount> = self
-            .by_source
-            .iter()
-            .map(|(k, v)| FacetCount {
-                value: k.clone(),
-                count: *v,
-            })
-            .collect();
-        source.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
         let mut year: Vec<FacetCount> = self
             .by_year
             .iter()
@@ -89,7 +103,14 @@ impl Matches {
             })
             .collect();
         year.sort_by(|a, b| a.value.cmp(&b.value));
-        super::request::Facets { source, year }
+        let [source, person, place, org] = &self.by_value;
+        super::request::Facets {
+            source: ranked(source, usize::MAX),
+            year,
+            person: ranked(person, ENTITY_FACET_TOP),
+            place: ranked(place, ENTITY_FACET_TOP),
+            org: ranked(org, ENTITY_FACET_TOP),
+        }
     }
 }
 
@@ -103,14 +124,16 @@ pub struct SegmentMatches {
     id: Column<u64>,
     group: Column<u64>,
     published: Column<tantivy::DateTime>,
-    source: Option<StrColumn>,
+    /// The columns of [`FACET_FIELDS`] (when counting facets).
+    facet_columns: Vec<Option<StrColumn>>,
     total: u64,
     entries: Vec<Entry>,
     /// Every group seen (when collapsing), to count stories.
     groups: rustc_hash::FxHashSet<u64>,
     /// Every group's best entry: only for a collapsed search after a cursor.
     best_of_group: FxHashMap<u64, Entry>,
-    source_ords: FxHashMap<u64, u64>,
+    /// Articles per term ordinal, per facet column.
+    facet_ords: Vec<FxHashMap<u64, u64>>,
     by_year: HashMap<i32, u64>,
 }
 
@@ -142,12 +165,19 @@ impl Collector for MatchCollector {
             id: ff.u64(ID_HASH)?,
             group: ff.u64(GROUP)?,
             published: ff.date(PUBLISHED)?,
-            source: if self.facets { ff.str(SOURCE)? } else { None },
+            facet_columns: if self.facets {
+                FACET_FIELDS
+                    .iter()
+                    .map(|f| ff.str(f))
+                    .collect::<tantivy::Result<_>>()?
+            } else {
+                Vec::new()
+            },
             total: 0,
             entries: Vec::new(),
             groups: Default::default(),
             best_of_group: FxHashMap::default(),
-            source_ords: FxHashMap::default(),
+            facet_ords: vec![FxHashMap::default(); FACET_FIELDS.len()],
             by_year: HashMap::new(),
         })
     }
@@ -163,8 +193,10 @@ impl Collector for MatchCollector {
         for f in fruits {
             out.total += f.total;
             groups.extend(f.groups);
-            for (k, v) in f.by_source {
-                *out.by_source.entry(k).or_default() += v;
+            for (mine, theirs) in out.by_value.iter_mut().zip(f.by_value) {
+                for (k, v) in theirs {
+                    *mine.entry(k).or_default() += v;
+                }
             }
             for (k, v) in f.by_year {
                 *out.by_year.entry(k).or_default() += v;
@@ -225,7 +257,7 @@ pub struct SegmentFruit {
     total: u64,
     groups: rustc_hash::FxHashSet<u64>,
     entries: Vec<Entry>,
-    by_source: HashMap<String, u64>,
+    by_value: [HashMap<String, u64>; 4],
     by_year: HashMap<i32, u64>,
 }
 
@@ -237,9 +269,12 @@ impl SegmentCollector for SegmentMatches {
         let id = self.id.first(doc).unwrap_or(0);
         let published = self.published.first(doc).map(|d| d.into_timestamp_secs());
         if self.facets {
-            if let Some(src) = &self.source {
-                if let Some(ord) = src.term_ords(doc).next() {
-                    *self.source_ords.entry(ord).or_default() += 1;
+            for (column, counts) in self.facet_columns.iter().zip(&mut self.facet_ords) {
+                if let Some(column) = column {
+                    // An article counts once per value (values are distinct per article).
+                    for ord in column.term_ords(doc) {
+                        *counts.entry(ord).or_default() += 1;
+                    }
                 }
             }
             if let Some(p) = published {
@@ -294,13 +329,19 @@ impl SegmentCollector for SegmentMatches {
         } else {
             keep_top(&mut entries, self.limit);
         }
-        let mut by_source = HashMap::new();
-        if let Some(src) = &self.source {
+        let mut by_value: [HashMap<String, u64>; 4] = Default::default();
+        for ((column, ords), out) in self
+            .facet_columns
+            .iter()
+            .zip(self.facet_ords)
+            .zip(by_value.iter_mut())
+        {
+            let Some(column) = column else { continue };
             let mut s = String::new();
-            for (ord, n) in self.source_ords {
+            for (ord, n) in ords {
                 s.clear();
-                if src.ord_to_str(ord, &mut s).unwrap_or(false) {
-                    *by_source.entry(s.clone()).or_default() += n;
+                if column.ord_to_str(ord, &mut s).unwrap_or(false) {
+                    *out.entry(s.clone()).or_default() += n;
                 }
             }
         }
@@ -308,7 +349,7 @@ impl SegmentCollector for SegmentMatches {
             total: self.total,
             groups: self.groups,
             entries,
-            by_source,
+            by_value,
             by_year: self.by_year,
         }
     }

@@ -324,6 +324,20 @@ pub fn date_range_query(
     Box::new(RangeQuery::new(lower, upper))
 }
 
+/// Articles published from `from` to `to` (seconds since the epoch, both included).
+pub fn secs_range_query(field: Field, from: i64, to: i64) -> Box<dyn Query> {
+    Box::new(RangeQuery::new(
+        Bound::Included(Term::from_field_date(
+            field,
+            crate::index::schema::date_from_secs(from),
+        )),
+        Bound::Included(Term::from_field_date(
+            field,
+            crate::index::schema::date_from_secs(to),
+        )),
+    ))
+}
+
 impl Compiler<'_> {
     fn text_fields(&self, f: TextField) -> Vec<(Field, Field, f32)> {
         let t = (self.fields.title, self.fields.title_exact, TITLE_BOOST);
@@ -556,6 +570,9 @@ impl Compiler<'_> {
                     KeywordField::Author => self.fields.author,
                     KeywordField::Section => self.fields.section,
                     KeywordField::Keywords => self.fields.keywords,
+                    KeywordField::Person => self.fields.person,
+                    KeywordField::Place => self.fields.place,
+                    KeywordField::Org => self.fields.org,
                 };
                 term_query(f, &normalize(value.trim()))
             }

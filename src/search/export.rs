@@ -90,7 +90,7 @@ impl ArticleField {
             ArticleField::Id => a.id.clone(),
             ArticleField::Url => opt(&a.url),
             ArticleField::Title => a.title.clone(),
-            ArticleField::Published => a.published.map(|p| p.to_rfc3339()).unwrap_or_default(),
+            ArticleField::Published => a.published.map(|p| p.to_string()).unwrap_or_default(),
             ArticleField::Source => opt(&a.source),
             ArticleField::Author => opt(&a.author),
             ArticleField::Editor => opt(&a.editor),

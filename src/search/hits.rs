@@ -19,7 +19,7 @@ impl ArticleRef {
             title: a.title.clone(),
             url: a.url.clone(),
             source: a.source.clone(),
-            published: a.published.map(|p| p.to_rfc3339()),
+            published: a.published.map(|p| p.to_string()),
         }
     }
 }
@@ -110,7 +110,7 @@ pub fn hit_of(article: Article, score: f32, terms: &[String], copies: Option<Cop
         id: article.id,
         url: article.url,
         title: article.title,
-        published: article.published.map(|p| p.to_rfc3339()),
+        published: article.published.map(|p| p.to_string()),
         source: article.source,
         author: article.author,
         score,

@@ -133,7 +133,7 @@ impl Lines {
         title_terms: &[String],
         body_terms: &[String],
     ) -> bool {
-        let published = a.published.map(|p| p.to_rfc3339());
+        let published = a.published.map(|p| p.to_string());
         let article = (a.id.as_str(), &published);
         self.add(&a.title, title_terms, KwicField::Title, article)
             || self.add(&a.body, body_terms, KwicField::Body, article)

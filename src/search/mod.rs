@@ -8,6 +8,7 @@ pub mod compile;
 mod cursor;
 pub mod deadline;
 mod enough;
+pub mod entities;
 pub mod export;
 pub mod hits;
 mod ids;
@@ -25,7 +26,7 @@ use std::path::Path;
 
 use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use collect::{Entry, MatchCollector};
@@ -35,6 +36,7 @@ pub use request::{
     Syntax, MAX_API_LIMIT, MAX_LIMIT,
 };
 
+use crate::analyze::entities::Entities;
 use crate::analyze::{normalize::normalize, WordsTokenizer};
 use crate::article::{beijing, Article};
 use crate::error::{Error, Result};
@@ -509,33 +511,13 @@ impl Engine {
 
     pub fn article_at(&self, searcher: &Searcher, address: DocAddress) -> Result<Article> {
         let doc: TantivyDocument = searcher.doc(address)?;
-        let f = &self.open.fields;
-        let text = |field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str().map(str::to_string))
-        };
-        let all = |field| -> Vec<String> {
-            doc.get_all(field)
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()
-        };
-        let authors = all(f.author);
-        Ok(Article {
-            id: text(f.id).unwrap_or_default(),
-            url: text(f.url),
-            title: text(f.title).unwrap_or_default(),
-            published: doc
-                .get_first(f.published)
-                .and_then(|v| v.as_datetime())
-                .and_then(|d| chrono::DateTime::from_timestamp(d.into_timestamp_secs(), 0))
-                .map(|t| t.with_timezone(&beijing())),
-            source: text(f.source),
-            author: (!authors.is_empty()).then(|| authors.join(" ")),
-            editor: text(f.editor),
-            section: text(f.section),
-            keywords: all(f.keywords),
-            body: text(f.body).unwrap_or_default(),
-        })
+        Ok(crate::index::document::to_article(&self.open.fields, &doc))
+    }
+
+    /// The people, places and organisations found in an article when it was indexed.
+    pub fn entities_at(&self, searcher: &Searcher, address: DocAddress) -> Result<Entities> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        Ok(crate::index::document::to_entities(&self.open.fields, &doc))
     }
 
     /// Where the article with this id lives, if it exists.
@@ -545,6 +527,18 @@ impl Engine {
             IndexRecordOption::Basic,
         );
         Ok(searcher.search(&q, &DocSetCollector)?.into_iter().next())
+    }
+
+    /// An article with the people, places and organisations found in it.
+    pub fn article_with_entities(&self, id: &str) -> Result<(Article, Entities)> {
+        let searcher = self.reader.searcher();
+        match self.address_of(&searcher, id)? {
+            Some(addr) => Ok((
+                self.article_at(&searcher, addr)?,
+                self.entities_at(&searcher, addr)?,
+            )),
+            None => Err(Error::NotFound(id.to_string())),
+        }
     }
 
     pub fn article(&self, id: &str) -> Result<Article> {

@@ -66,6 +66,9 @@ pub enum KeywordField {
     Author,
     Section,
     Keywords,
+    Person,
+    Place,
+    Org,
 }
 
 impl KeywordField {
@@ -75,6 +78,9 @@ impl KeywordField {
             KeywordField::Author => "author",
             KeywordField::Section => "section",
             KeywordField::Keywords => "keywords",
+            KeywordField::Person => "person",
+            KeywordField::Place => "place",
+            KeywordField::Org => "org",
         }
     }
 }
@@ -289,11 +295,15 @@ const FIELDS: &[&str] = &[
     "section",
     "keywords",
     "keyword",
+    "person",
+    "place",
+    "org",
     "published",
     "date",
 ];
 
-const FIELD_LIST: &str = "title, body, source, author, section, keywords, published";
+const FIELD_LIST: &str =
+    "title, body, source, author, section, keywords, person, place, org, published";
 
 fn is_quote(c: char) -> bool {
     matches!(c, '"' | '“' | '”' | '「' | '」')
@@ -897,6 +907,9 @@ impl Parser {
             "source" => KeywordField::Source,
             "author" => KeywordField::Author,
             "section" => KeywordField::Section,
+            "person" => KeywordField::Person,
+            "place" => KeywordField::Place,
+            "org" => KeywordField::Org,
             _ => KeywordField::Keywords,
         };
         match value {

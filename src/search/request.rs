@@ -164,8 +164,14 @@ pub struct FacetCount {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Facets {
+    /// Every source, most articles first.
     pub source: Vec<FacetCount>,
+    /// Every year, in order.
     pub year: Vec<FacetCount>,
+    /// The most mentioned people, places and organisations (at most 20 each).
+    pub person: Vec<FacetCount>,
+    pub place: Vec<FacetCount>,
+    pub org: Vec<FacetCount>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -17,6 +17,7 @@ use crate::backend::Backend;
 use crate::error::{Error, Result};
 use crate::search::deadline::Deadline;
 use crate::search::export::ExportFormat;
+use crate::search::related::RelatedRequest;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -66,7 +67,7 @@ impl Context {
         match tokio::time::timeout(deadline.remaining() + Duration::from_millis(100), task).await {
             Ok(Ok(r)) => r,
             Ok(Err(e)) => Err(Error::Internal(format!("worker failed: {e}"))),
-            Err(_) => Err(Error::Timeout(deadline.budget().as_millis() as u64)),
+            Err(_) => Err(Error::NoAnswer(deadline.budget().as_millis() as u64)),
         }
     }
 
@@ -133,7 +134,7 @@ impl Context {
         match tokio::time::timeout(deadline.remaining() + Duration::from_millis(100), task).await {
             Ok(Ok(r)) => r,
             Ok(Err(e)) => Err(Error::Internal(format!("worker failed: {e}"))),
-            Err(_) => Err(Error::Timeout(deadline.budget().as_millis() as u64)),
+            Err(_) => Err(Error::NoAnswer(deadline.budget().as_millis() as u64)),
         }
     }
 
@@ -144,9 +145,10 @@ impl Context {
         };
         let engine = self.engine.clone();
         self.respond(arrived, move |_| {
-            let a = engine.article(&id)?;
-            serde_json::to_value(crate::extract::ExtractOutputWithId::from(&a))
-                .map_err(|e| Error::Internal(format!("serialize: {e}")))
+            let (a, entities) = engine.article_with_entities(&id)?;
+            let mut shown = crate::extract::ExtractOutputWithId::from(&a);
+            shown.entities = Some(&entities);
+            serde_json::to_value(shown).map_err(|e| Error::Internal(format!("serialize: {e}")))
         })
         .await
     }
@@ -170,8 +172,14 @@ impl Context {
             Err(e) => return from_error(e),
         };
         let engine = self.engine.clone();
-        self.respond(arrived, move |_| engine.related(&id, days, limit))
-            .await
+        self.respond(arrived, move |d| {
+            let mut req = RelatedRequest::new(id);
+            req.days = days;
+            req.limit = limit;
+            req.deadline = Some(d);
+            engine.related(&req)
+        })
+        .await
     }
 
     pub async fn trend(self, raw: String, arrived: Instant) -> Response {
@@ -196,6 +204,19 @@ impl Context {
         self.respond(arrived, move |d| {
             req.deadline = Some(d);
             engine.kwic(&req)
+        })
+        .await
+    }
+
+    pub async fn entities(self, raw: String, arrived: Instant) -> Response {
+        let mut req = match Params::parse(&raw).and_then(|p| p.entities()) {
+            Ok(r) => r,
+            Err(e) => return from_error(e),
+        };
+        let engine = self.engine.clone();
+        self.respond(arrived, move |d| {
+            req.deadline = Some(d);
+            engine.entities(&req)
         })
         .await
     }

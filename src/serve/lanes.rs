@@ -56,7 +56,7 @@ impl Lane {
             Some(Ok(p)) => Ok(Place(p)),
             Some(Err(_)) => Err(Error::Internal("admission closed".into())),
             // Queued past its deadline: dropped, not started.
-            None => Err(Error::Timeout(
+            None => Err(Error::NotStarted(
                 deadline.map_or(0, |d| d.budget().as_millis() as u64),
             )),
         }
@@ -103,7 +103,7 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(5)).await;
             lane.enter(None).await
         });
-        assert!(matches!(late, Err(Error::Timeout(30))));
+        assert!(matches!(late, Err(Error::NotStarted(30))));
         assert!(matches!(refused, Err(Error::Busy { .. })));
         drop(held);
         assert!(lane.enter(None).await.is_ok());

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::error::{Error, Result};
+use crate::search::entities::EntitiesRequest;
 use crate::search::export::{parse_fields, ExportFormat, ExportRequest};
 use crate::search::kwic::KwicRequest;
 use crate::search::trend::{Interval, TrendRequest};
@@ -153,6 +154,14 @@ impl Params {
         req.limit = self.number("limit", 100)?;
         req.filters = self.filters()?;
         req.validate()?;
+        Ok(req)
+    }
+
+    pub fn entities(&self) -> Result<EntitiesRequest> {
+        let mut req = EntitiesRequest::new(self.q());
+        req.syntax = self.syntax()?;
+        req.limit = self.number("limit", 20)?;
+        req.filters = self.filters()?;
         Ok(req)
     }
 

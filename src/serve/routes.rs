@@ -1,7 +1,8 @@
 //! The route table and what every response shares: methods (GET and HEAD, OPTIONS for
-//! CORS preflight, 405 with `Allow` otherwise), the optional bearer token, CORS for named
-//! origins only, `Cache-Control` and `ETag` on what can be cached, and size limits on the
-//! request line and headers, answered as JSON like every other error.
+//! CORS preflight, 405 with `Allow` otherwise), the optional bearer token (on every route but
+//! the page and its script), CORS for named origins only, `Cache-Control` and `ETag` on what
+//! can be cached, and size limits on the request line and headers, answered as JSON like
+//! every other error.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -40,7 +41,8 @@ pub struct ServeOptions {
     pub exports: usize,
     /// Origins whose pages may read the API (CORS); none by default.
     pub cors: Vec<String>,
-    /// When set, every route wants `Authorization: Bearer TOKEN` (or `access_token=TOKEN`).
+    /// When set, every route but the page and its script wants `Authorization: Bearer TOKEN`
+    /// (or `access_token=TOKEN`).
     pub token: Option<String>,
 }
 
@@ -171,7 +173,10 @@ async fn dispatch(
             .insert(header::ALLOW, HeaderValue::from_static(ALLOW));
         return r;
     }
-    if let Some(want) = &options.token {
+    // The page and its script hold no data, and the script is fetched without the token:
+    // the page reads the token from its own URL and sends it on every API call.
+    let static_file = matches!(path, "/" | "/app.js");
+    if let Some(want) = options.token.as_ref().filter(|_| !static_file) {
         if !token_given(headers, &raw).is_some_and(|t| same_secret(&t, want)) {
             let mut r = error_reply(
                 StatusCode::UNAUTHORIZED,
@@ -193,6 +198,7 @@ async fn dispatch(
         ["api", "articles", id, "related"] => ctx.related(id.to_string(), raw, arrived).await,
         ["api", "trend"] => ctx.trend(raw, arrived).await,
         ["api", "kwic"] => ctx.kwic(raw, arrived).await,
+        ["api", "entities"] => ctx.entities(raw, arrived).await,
         ["api", "export"] => ctx.export(raw).await,
         ["api", "stats"] => ctx.stats(arrived).await,
         ["healthz"] => ctx.health(arrived).await,

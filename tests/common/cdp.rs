@@ -65,6 +65,8 @@ impl Browser {
                 "--no-first-run",
                 "--no-default-browser-check",
                 "--hide-scrollbars",
+                // The page is Chinese: date fields and the like in the same language.
+                "--lang=zh-CN",
                 "--remote-debugging-port=0",
             ])
             .arg(format!("--window-size={width},{height}"))

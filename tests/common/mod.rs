@@ -46,6 +46,10 @@ pub struct TestServer {
 
 impl TestServer {
     pub fn start(engine: Engine) -> TestServer {
+        TestServer::start_with(engine, zhnews::serve::ServeOptions::default())
+    }
+
+    pub fn start_with(engine: Engine, options: zhnews::serve::ServeOptions) -> TestServer {
         let rt = tokio::runtime::Runtime::new().expect("rt");
         let (tx, rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -53,7 +57,7 @@ impl TestServer {
             rt.block_on(zhnews::serve::serve(
                 engine,
                 "127.0.0.1:0".parse().expect("addr"),
-                zhnews::serve::ServeOptions::default(),
+                options,
                 move |a| {
                     let _ = tx.send(a);
                 },
@@ -91,9 +95,13 @@ pub fn index_into(dir: &Path, paths: &[PathBuf], commit_every: usize) -> IndexSu
         detect_reprints: true,
     };
     let mut indexer = Indexer::new(open, options).expect("writer");
-    indexer
-        .run(paths, Arc::new(AtomicBool::new(false)), &mut |_| {})
-        .expect("indexing runs")
+    zhnews::pipeline::index(
+        &mut indexer,
+        paths,
+        Arc::new(AtomicBool::new(false)),
+        &mut |_| {},
+    )
+    .expect("indexing runs")
 }
 
 /// The demo corpus indexed in a fresh temp dir (kept alive by the returned guard).

@@ -1,0 +1,216 @@
+//! What an article is about, as weighted search keys: its content words, counted more in
+//! the title and lead than further down, weighted by how rare they are in the index, and
+//! more for the people, places and organisations it names. Numbers, dates, function words
+//! and words common to a large share of the index are never keys.
+
+use std::collections::HashMap;
+
+use jieba_rs::Jieba;
+
+use crate::analyze::entities::{self, Entities, EntityKind};
+use crate::analyze::normalize::normalize;
+
+/// Keys kept per article.
+pub const KEYS: usize = 14;
+/// Characters of the body that count as its lead.
+const LEAD_CHARS: usize = 200;
+/// Weight of one occurrence in the title, in the lead, further down.
+const IN_TITLE: f32 = 3.0;
+const IN_LEAD: f32 = 1.5;
+const IN_BODY: f32 = 1.0;
+/// An entity's weight over a common word's.
+const ENTITY_BOOST: f32 = 1.5;
+/// Verbs say less about a story than nouns (召开, 举行, 表示).
+const VERB_WEIGHT: f32 = 0.5;
+/// A word in more than this share of the articles is generic (发展, 全面, 我国 in news);
+/// judged this finely only when the index is big enough for shares to mean something,
+/// and in a small one only past half of the articles.
+const GENERIC_SHARE: f64 = 0.04;
+const GENERIC_MIN_DOCS: u64 = 5_000;
+const SMALL_INDEX_SHARE: f64 = 0.5;
+const SMALL_INDEX_MIN_DOCS: u64 = 20;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key {
+    pub word: String,
+    pub weight: f32,
+    /// The kind of entity it is, when the article names it as one.
+    pub entity: Option<EntityKind>,
+}
+
+/// How much a part of speech says about what a story is about; `None`: nothing.
+fn part_of_speech_weight(tag: &str) -> Option<f32> {
+    match tag {
+        // Names, nouns, verbal nouns, other proper nouns, words jieba does not know.
+        "nr" | "nrfg" | "nrt" | "ns" | "nt" | "nz" | "n" | "vn" | "nw" | "eng" | "x" => Some(1.0),
+        "v" => Some(VERB_WEIGHT),
+        // Time words (今天上午), numerals, quantifiers, pronouns, adverbs, function words.
+        _ => None,
+    }
+}
+
+/// A word that can be a key: two characters or more, letters only (no digits, so no
+/// years, counts or dates; time words are left out by their part of speech).
+fn can_be_key(word: &str) -> bool {
+    word.chars().count() >= 2 && word.chars().all(char::is_alphabetic)
+}
+
+/// Inverse document frequency, as BM25 has it.
+fn idf(df: u64, docs: u64) -> f32 {
+    let (df, n) = (df as f64, docs.max(1) as f64);
+    ((1.0 + (n - df + 0.5) / (df + 0.5)).ln()).max(0.0) as f32
+}
+
+/// The article's keys, best first. `doc_freq` gives a word's article count in the index
+/// of `docs` articles.
+pub fn keys(
+    jieba: &Jieba,
+    title: &str,
+    body: &str,
+    entities: &Entities,
+    doc_freq: &dyn Fn(&str) -> u64,
+    docs: u64,
+) -> Vec<Key> {
+    let entity_of = |w: &str| {
+        EntityKind::ALL
+            .into_iter()
+            .find(|k| entities.of(*k).iter().any(|e| normalize(e) == w))
+    };
+    let mut counts: HashMap<String, (f32, f32)> = HashMap::new();
+    let lead_end = body
+        .char_indices()
+        .nth(LEAD_CHARS)
+        .map_or(body.len(), |(i, _)| i);
+    let parts = [
+        (normalize(title), IN_TITLE),
+        (normalize(&body[..lead_end]), IN_LEAD),
+        (normalize(&body[lead_end..]), IN_BODY),
+    ];
+    for (text, at) in &parts {
+        let at = *at;
+        for t in jieba.tag(text, false) {
+            let Some(pos) = part_of_speech_weight(t.tag) else {
+                continue;
+            };
+            // jieba's dictionary tags many plain words as names (今天上午 among them):
+            // a name must be one of the article's entities or look like a name.
+            if !can_be_key(t.word)
+                || (t.tag == "nr"
+                    && !entities::looks_like_a_name(t.word)
+                    && entity_of(t.word).is_none())
+            {
+                continue;
+            }
+            let c = counts.entry(t.word.to_string()).or_insert((0.0, pos));
+            c.0 += at;
+            c.1 = c.1.max(pos);
+        }
+    }
+    // Entities the tagger cut apart here (加兰特 → 加 兰特) still count, where the text has them.
+    for kind in EntityKind::ALL {
+        for e in entities.of(kind) {
+            let e = normalize(e);
+            if counts.contains_key(&e) || !can_be_key(&e) {
+                continue;
+            }
+            let tf: f32 = parts
+                .iter()
+                .map(|(text, at)| text.matches(e.as_str()).count() as f32 * at)
+                .sum();
+            if tf > 0.0 {
+                counts.insert(e, (tf, 1.0));
+            }
+        }
+    }
+    let generic = if docs >= GENERIC_MIN_DOCS {
+        Some((docs as f64 * GENERIC_SHARE) as u64)
+    } else {
+        (docs >= SMALL_INDEX_MIN_DOCS).then_some((docs as f64 * SMALL_INDEX_SHARE) as u64)
+    };
+    let mut keys: Vec<Key> = counts
+        .into_iter()
+        .filter_map(|(word, (tf, pos))| {
+            let df = doc_freq(&word);
+            if df == 0 || generic.is_some_and(|g| df > g) {
+                return None;
+            }
+            let entity = entity_of(&word);
+            let boost = if entity.is_some() { ENTITY_BOOST } else { 1.0 };
+            Some(Key {
+                weight: (1.0 + tf.ln()) * idf(df, docs) * pos * boost,
+                entity,
+                word,
+            })
+        })
+        .filter(|k| k.weight > 0.0)
+        .collect();
+    keys.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.word.cmp(&b.word)));
+    keys.truncate(KEYS);
+    keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_dates_and_function_words_are_not_keys() {
+        let jieba = Jieba::new();
+        let keys = keys(
+            &jieba,
+            "以色列总理撤换国防部长加兰特",
+            "今天上午，以色列总理内塔尼亚胡宣布撤换国防部长加兰特。2024年11月5日，他说，10个部门……",
+            &Entities {
+                person: vec!["加兰特".into()],
+                ..Default::default()
+            },
+            &|_| 1,
+            100,
+        );
+        let words: Vec<&str> = keys.iter().map(|k| k.word.as_str()).collect();
+        assert!(words.contains(&"加兰特"), "{words:?}");
+        assert!(words.contains(&"以色列"), "{words:?}");
+        for w in ["今天上午", "今天", "上午", "2024", "11", "10", "他", "说"] {
+            assert!(!words.contains(&w), "{w} in {words:?}");
+        }
+        let g = keys.iter().find(|k| k.word == "加兰特").expect("key");
+        assert_eq!(g.entity, Some(EntityKind::Person));
+    }
+
+    #[test]
+    fn generic_words_are_dropped_in_a_big_index() {
+        let jieba = Jieba::new();
+        let df = |w: &str| if w == "发展" { 30_000 } else { 10 };
+        let keys = keys(
+            &jieba,
+            "推动高质量发展",
+            "港珠澳大桥推动发展。",
+            &Entities::default(),
+            &df,
+            76_000,
+        );
+        assert!(!keys.iter().any(|k| k.word == "发展"));
+        assert!(keys
+            .iter()
+            .any(|k| k.word == "港珠澳大桥" || k.word == "大桥"));
+    }
+
+    #[test]
+    fn title_words_outweigh_words_further_down() {
+        let jieba = Jieba::new();
+        let body = format!("{}加沙空袭。", "。".repeat(300));
+        let keys = keys(
+            &jieba,
+            "内阁改组",
+            &body,
+            &Entities::default(),
+            &|_| 10,
+            1000,
+        );
+        let w = |word: &str| keys.iter().find(|k| k.word == word).map(|k| k.weight);
+        assert!(
+            w("内阁").unwrap_or(0.0) > w("空袭").unwrap_or(0.0),
+            "{keys:?}"
+        );
+    }
+}

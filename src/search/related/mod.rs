@@ -1,0 +1,347 @@
+//! Related stories: the articles a journalist would read next, the same story first.
+//!
+//! An article's keys ([`keys`]) are searched for in titles and bodies; the candidates are
+//! then scored as a share of the article's own score (so the floor means the same for
+//! every article), times closeness in time (a decay around its date), and halved for an
+//! article that names none of the people, places or organisations at the head of the
+//! seed: another episode of a series or another instance of a template. Candidates
+//! below the floor are left out rather than filling the list. Its own reprints are
+//! counted, not listed.
+
+mod keys;
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, Searcher, Term};
+
+use super::collect::{Entry, MatchCollector, Sort};
+use super::request::Deadline;
+use super::{compile, finished, with_deadline, Engine, Hit};
+use crate::analyze::entities::{Entities, EntityKind};
+use crate::analyze::normalize::normalize;
+use crate::error::{Error, Result};
+use crate::index::schema::{GROUP, PUBLISHED};
+pub use keys::{Key, KEYS};
+
+/// Days apart at which a candidate keeps half its weight (a third at twice that, and so on):
+/// same-story reports cluster within weeks, and a floor let old look-alikes back in
+/// (benches/related-eval, tune split).
+const HALF_LIFE_DAYS: f64 = 30.0;
+/// The weight of a candidate without a date, as if one half-life away.
+const UNDATED: f64 = 0.5;
+/// Candidates considered from near the article's date, and from any time.
+const NEAR_DAYS: i64 = 45;
+const CANDIDATES: usize = 100;
+/// The least share of the article's own score a related story must reach.
+const RELEVANCE_FLOOR: f64 = 0.06;
+/// What an article naming none of the seed's leading entities keeps.
+const OTHER_EPISODE: f64 = 0.5;
+/// A related story shares at least this many keys: one shared word is a coincidence.
+const MIN_SHARED_KEYS: usize = 2;
+/// Characters of the body whose entities lead the story.
+const HEAD_CHARS: usize = 200;
+
+#[derive(Debug, Clone)]
+pub struct RelatedRequest {
+    pub id: String,
+    /// Only articles within this many days of it (when it has a date).
+    pub days: Option<u32>,
+    pub limit: usize,
+    pub deadline: Option<Deadline>,
+}
+
+impl RelatedRequest {
+    pub fn new(id: impl Into<String>) -> RelatedRequest {
+        RelatedRequest {
+            id: id.into(),
+            days: None,
+            limit: 10,
+            deadline: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SharedEntity {
+    pub value: String,
+    pub kind: EntityKind,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RelatedHit {
+    #[serde(flatten)]
+    pub hit: Hit,
+    /// The article's keys this one contains, those that weigh most first.
+    pub reason: Vec<String>,
+    /// The people, places and organisations of the article this one names too.
+    pub entities: Vec<SharedEntity>,
+    /// Days between the two (when both are dated).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days_apart: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Related {
+    pub id: String,
+    /// The keys searched for, weightiest first.
+    pub keywords: Vec<String>,
+    /// Copies of the article itself (same reprint group), not listed.
+    pub reprints: usize,
+    pub hits: Vec<RelatedHit>,
+    /// Why the list is empty or short, when it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A candidate with what its final score is made of.
+struct Candidate {
+    entry: Entry,
+    similarity: f64,
+    days_apart: Option<i64>,
+    score: f64,
+}
+
+fn time_factor(days_apart: Option<i64>) -> f64 {
+    match days_apart {
+        Some(d) => 1.0 / (1.0 + d as f64 / HALF_LIFE_DAYS),
+        None => UNDATED,
+    }
+}
+
+impl Engine {
+    /// Up to `limit` related stories, fewer when fewer are close enough.
+    pub fn related(&self, req: &RelatedRequest) -> Result<Related> {
+        if req.limit == 0 || req.limit > super::MAX_API_LIMIT {
+            return Err(Error::BadRequest(format!(
+                "limit must be 1..={}",
+                super::MAX_API_LIMIT
+            )));
+        }
+        let searcher = self.searcher();
+        let address = self
+            .address_of(&searcher, &req.id)?
+            .ok_or_else(|| Error::NotFound(req.id.clone()))?;
+        let article = self.article_at(&searcher, address)?;
+        let entities = self.entities_at(&searcher, address)?;
+        let group = searcher
+            .segment_reader(address.segment_ord)
+            .fast_fields()
+            .u64(GROUP)?
+            .first(address.doc_id)
+            .unwrap_or(0);
+        let reprints = self
+            .group_members(&searcher, group)?
+            .len()
+            .saturating_sub(1);
+        let f = &self.index().fields;
+        let body_field = f.body;
+        let doc_freq = |w: &str| {
+            searcher
+                .doc_freq(&Term::from_field_text(body_field, w))
+                .unwrap_or(0)
+        };
+        let keys = keys::keys(
+            self.index().analyzer.jieba(),
+            &article.title,
+            &article.body,
+            &entities,
+            &doc_freq,
+            searcher.num_docs(),
+        );
+        let keywords: Vec<String> = keys.iter().map(|k| k.word.clone()).collect();
+        let mut related = Related {
+            id: article.id.clone(),
+            keywords,
+            reprints,
+            hits: Vec::new(),
+            note: None,
+        };
+        if keys.is_empty() {
+            related.note = Some("this article has no words specific enough to search for".into());
+            return Ok(related);
+        }
+        let about = self.keys_query(&keys);
+        let own_score = f64::from(about.explain(&searcher, address)?.value()).max(f64::EPSILON);
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, Box::new(about) as Box<dyn Query>),
+            (
+                Occur::MustNot,
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(f.group, group),
+                    IndexRecordOption::Basic,
+                )),
+            ),
+        ]);
+        let seed_secs = published_secs(&searcher, address)?;
+        let mut windows: Vec<Option<i64>> = Vec::new();
+        match (req.days, seed_secs) {
+            (Some(d), Some(_)) => windows.push(Some(i64::from(d))),
+            (None, Some(_)) => windows.extend([Some(NEAR_DAYS), None]),
+            (_, None) => windows.push(None),
+        }
+        let mut seen = HashSet::new();
+        let mut candidates = Vec::new();
+        for window in windows {
+            let q: Box<dyn Query> = match (window, seed_secs) {
+                (Some(d), Some(secs)) => Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, Box::new(query.clone())),
+                    (
+                        Occur::Must,
+                        compile::secs_range_query(
+                            f.published,
+                            secs - d * 86_400,
+                            secs + d * 86_400,
+                        ),
+                    ),
+                ])),
+                _ => Box::new(query.clone()),
+            };
+            let collector = MatchCollector {
+                sort: Sort::Relevance,
+                after: None,
+                limit: CANDIDATES,
+                collapse: true,
+                facets: false,
+            };
+            let found = searcher.search(&*with_deadline(q, &req.deadline), &collector)?;
+            finished(&req.deadline)?;
+            for entry in found.top {
+                if !seen.insert(entry.group) {
+                    continue;
+                }
+                let secs = published_secs(&searcher, entry.address)?;
+                let days_apart = match (seed_secs, secs) {
+                    (Some(a), Some(b)) => Some((a - b).abs() / 86_400),
+                    _ => None,
+                };
+                let similarity = (f64::from(entry.score) / own_score).min(1.0);
+                candidates.push(Candidate {
+                    entry,
+                    similarity,
+                    days_apart,
+                    score: similarity * time_factor(days_apart),
+                });
+            }
+        }
+        candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
+        // Reading a candidate costs a document fetch: only as many as can still matter.
+        candidates.truncate(req.limit * 3 + 10);
+        let leading = leading_entities(&article.title, &article.body, &entities);
+        let mut scored = Vec::new();
+        for mut c in candidates {
+            let other = self.article_at(&searcher, c.entry.address)?;
+            let text = normalize(&format!("{}\n{}", other.title, other.body));
+            if !leading.is_empty() && !leading.iter().any(|(e, _)| text.contains(e.as_str())) {
+                c.score *= OTHER_EPISODE;
+            }
+            let shared: Vec<&Key> = keys
+                .iter()
+                .filter(|k| text.contains(k.word.as_str()))
+                .collect();
+            // One shared word, however rare, is a coincidence more often than a story.
+            if c.similarity < RELEVANCE_FLOOR || shared.len() < MIN_SHARED_KEYS {
+                continue;
+            }
+            let named: Vec<SharedEntity> = EntityKind::ALL
+                .into_iter()
+                .flat_map(|kind| entities.of(kind).iter().map(move |e| (kind, e)))
+                .filter(|(_, e)| text.contains(normalize(e).as_str()))
+                .map(|(kind, e)| SharedEntity {
+                    value: e.clone(),
+                    kind,
+                })
+                .collect();
+            scored.push((
+                c,
+                shared.iter().map(|k| k.word.clone()).collect::<Vec<_>>(),
+                named,
+            ));
+        }
+        scored.sort_by(|a, b| {
+            b.0.score
+                .total_cmp(&a.0.score)
+                .then(a.0.entry.sort.id.cmp(&b.0.entry.sort.id))
+        });
+        scored.truncate(req.limit);
+        for (c, reason, named) in scored {
+            let copies = self.copies(&searcher, &c.entry, &query)?;
+            let mut hit = self.hit(&searcher, &c.entry, &reason, copies)?;
+            hit.score = c.score as f32;
+            related.hits.push(RelatedHit {
+                hit,
+                reason,
+                entities: named,
+                days_apart: c.days_apart,
+            });
+        }
+        if related.hits.is_empty() {
+            related.note = Some(
+                "nothing close found: no other article shares enough of this one's keys".into(),
+            );
+        } else if related.hits.len() < req.limit {
+            related.note = Some(format!(
+                "only {} close enough; the rest would share too little",
+                related.hits.len()
+            ));
+        }
+        Ok(related)
+    }
+
+    /// Any key in title (boosted) or body, weighted.
+    fn keys_query(&self, keys: &[Key]) -> BooleanQuery {
+        let f = &self.index().fields;
+        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for k in keys {
+            for (field, boost) in [(f.body, 1.0f32), (f.title, compile::TITLE_BOOST)] {
+                let q = TermQuery::new(
+                    Term::from_field_text(field, &k.word),
+                    IndexRecordOption::WithFreqs,
+                );
+                should.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(q), boost * k.weight)),
+                ));
+            }
+        }
+        BooleanQuery::new(should)
+    }
+}
+
+fn published_secs(searcher: &Searcher, address: DocAddress) -> Result<Option<i64>> {
+    Ok(searcher
+        .segment_reader(address.segment_ord)
+        .fast_fields()
+        .date(PUBLISHED)?
+        .first(address.doc_id)
+        .map(|d| d.into_timestamp_secs()))
+}
+
+/// The seed's entities named in its title or the head of its body: what its story is
+/// about, as opposed to everyone it mentions. People when it names any (the most
+/// specific: a series' episodes share places and organisations, not people), else
+/// organisations and places.
+fn leading_entities(title: &str, body: &str, entities: &Entities) -> Vec<(String, EntityKind)> {
+    let head: String = body.chars().take(HEAD_CHARS).collect();
+    let head = normalize(&format!("{title}\n{head}"));
+    let named = |kinds: &[EntityKind]| -> Vec<(String, EntityKind)> {
+        kinds
+            .iter()
+            .flat_map(|kind| {
+                entities
+                    .of(*kind)
+                    .iter()
+                    .map(move |e| (normalize(e), *kind))
+            })
+            .filter(|(e, _)| head.contains(e.as_str()))
+            .collect()
+    };
+    let people = named(&[EntityKind::Person]);
+    if people.is_empty() {
+        named(&[EntityKind::Org, EntityKind::Place])
+    } else {
+        people
+    }
+}

@@ -1,0 +1,345 @@
+//! Related stories on made-up articles, one test per way the first version went wrong:
+//! stories years away ranked first, a bulletin's second item took over, numbers and
+//! generic words were keys, other episodes of a series filled the list, ten results came
+//! back however little they shared, and the CLI and the page gave different lists.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+use zhnews::index::{create_or_open, IndexOptions, Indexer};
+use zhnews::search::related::{Related, RelatedRequest};
+use zhnews::search::Engine;
+
+/// Names the made-up articles use, so that jieba sees them whole and tags them.
+const NAMES: &str = "韩立明 100 nr\n罗安平 100 nr\n方国栋 100 nr\n海川 100 ns\n东岭 100 ns\n青禾湾 100 ns\n蓝鲸湾 100 ns\n";
+
+/// Everyday items on other subjects, so that word rarity means something.
+fn filler() -> Vec<(String, String, String, String)> {
+    let subjects = [
+        (
+            "春耕备耕有序推进",
+            "各地抓住农时开展春耕备耕工作，农资供应充足，农机手走进田间地头。",
+        ),
+        (
+            "城市地铁新线开通",
+            "市民乘坐新开通的地铁线路出行，沿线站点客流平稳，工作人员引导乘客。",
+        ),
+        (
+            "高校毕业生就业招聘会举办",
+            "招聘会提供岗位三千余个，毕业生现场投递简历，企业介绍工作内容。",
+        ),
+        (
+            "冬季供暖保障工作启动",
+            "供热企业检修管网，确保居民按时用上暖气，工作人员上门排查隐患。",
+        ),
+        (
+            "全民健身活动丰富多彩",
+            "社区举办广场舞比赛和健步走活动，群众积极参与，组织工作有序。",
+        ),
+        (
+            "图书馆延长开放时间",
+            "读者可以在夜间借阅图书，馆内增设自习座位，工作人员值守服务。",
+        ),
+        (
+            "新能源汽车销量增长",
+            "充电桩建设加快，消费者购买意愿增强，车企加大研发工作投入。",
+        ),
+        (
+            "博物馆推出文物特展",
+            "展览汇集青铜器和陶瓷精品，观众排队参观，讲解工作细致周到。",
+        ),
+        (
+            "夏粮收购工作全面展开",
+            "粮食收购点开秤收粮，农民售粮顺畅，仓储工作准备充分。",
+        ),
+        (
+            "社区养老服务中心开放",
+            "老人可以在中心就餐休息，护理人员提供照料，服务工作贴心。",
+        ),
+        (
+            "海关进出口数据发布",
+            "对外贸易保持稳定，机电产品出口增加，通关工作效率提升。",
+        ),
+        (
+            "森林防火宣传进村入户",
+            "护林员巡山检查，村民签订防火承诺书，防火工作常抓不懈。",
+        ),
+    ];
+    subjects
+        .iter()
+        .enumerate()
+        .map(|(i, (t, b))| {
+            (
+                format!("f{i}"),
+                t.to_string(),
+                b.repeat(3),
+                format!("2022-{:02}-15", i % 12 + 1),
+            )
+        })
+        .collect()
+}
+
+fn engine_of(dir: &Path, docs: &[(String, String, String, String)]) -> Engine {
+    let input = dir.join("docs.jsonl");
+    let refs: Vec<(&str, &str, &str, &str)> = docs
+        .iter()
+        .map(|(a, b, c, d)| (a.as_str(), b.as_str(), c.as_str(), d.as_str()))
+        .collect();
+    write_jsonl(&input, &refs);
+    let dict = dir.join("names.txt");
+    std::fs::write(&dict, NAMES).expect("dictionary");
+    let ix = dir.join("ix");
+    let open = create_or_open(&ix, Some(&dict)).expect("index");
+    zhnews::pipeline::index(
+        &mut Indexer::new(open, IndexOptions::default()).expect("writer"),
+        &[input],
+        std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+        &mut |_| {},
+    )
+    .expect("indexing");
+    Engine::open(&ix, false).expect("engine")
+}
+
+fn doc(id: &str, title: &str, body: &str, date: &str) -> (String, String, String, String) {
+    (id.into(), title.into(), body.into(), date.into())
+}
+
+fn related(engine: &Engine, id: &str) -> Related {
+    engine
+        .related(&RelatedRequest::new(id))
+        .unwrap_or_else(|e| panic!("related {id}: {e}"))
+}
+
+fn ids(r: &Related) -> Vec<&str> {
+    r.hits.iter().map(|h| h.hit.id.as_str()).collect()
+}
+
+/// The bridge story: the same bridge two days later, and a similar report years before.
+fn bridge() -> Vec<(String, String, String, String)> {
+    let mut docs = filler();
+    docs.extend([
+        doc(
+            "bridge",
+            "青禾湾跨海大桥主桥合龙",
+            "青禾湾跨海大桥今天主桥合龙，建设者克服台风和大潮影响，大桥钢箱梁精准对接。青禾湾跨海大桥全长二十公里，建成后两岸通行时间大幅缩短。",
+            "2022-06-01",
+        ),
+        doc(
+            "bridge-later",
+            "青禾湾跨海大桥转入桥面铺装",
+            "主桥合龙之后，青禾湾跨海大桥转入桥面铺装阶段，钢箱梁焊接检测全部合格，大桥预计年底通车。",
+            "2022-06-03",
+        ),
+        doc(
+            "bridge-years-before",
+            "青禾湾跨海大桥钢箱梁开始制造",
+            "青禾湾跨海大桥钢箱梁在工厂开始制造，大桥主桥采用钢箱梁结构，建设者克服台风和大潮影响，跨海大桥两岸通行。",
+            "2018-06-01",
+        ),
+    ]);
+    docs
+}
+
+#[test]
+fn the_same_story_days_later_outranks_a_similar_one_years_away() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let engine = engine_of(dir.path(), &bridge());
+    let r = related(&engine, "bridge");
+    let found = ids(&r);
+    let near = found.iter().position(|i| *i == "bridge-later");
+    let far = found.iter().position(|i| *i == "bridge-years-before");
+    assert_eq!(near, Some(0), "{found:?}");
+    assert!(far.is_none_or(|f| f > 0), "{found:?}");
+    assert_eq!(r.hits[0].days_apart, Some(2));
+    // `days` still narrows explicitly.
+    let windowed = engine
+        .related(&RelatedRequest {
+            days: Some(30),
+            ..RelatedRequest::new("bridge")
+        })
+        .expect("related");
+    assert!(!ids(&windowed).contains(&"bridge-years-before"));
+}
+
+/// A bulletin: its title and lead are about one thing, most of its words about another.
+#[test]
+fn title_and_lead_outweigh_a_bulletins_second_item() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let flood = "东岭遭遇特大洪水，救援队伍连夜转移受灾群众，洪水冲毁道路，东岭救援物资源源不断运抵灾区，洪水水位持续下降。";
+    let mut docs = filler();
+    docs.push(doc(
+        "seed",
+        "海川总理撤换国防部长韩立明",
+        &format!(
+            "海川总理宣布撤换国防部长韩立明，称双方在安全政策上存在分歧。另据报道，{}",
+            flood.repeat(4)
+        ),
+        "2023-03-10",
+    ));
+    docs.push(doc(
+        "minister",
+        "韩立明离任 海川国防部长人选公布",
+        "海川总理撤换国防部长韩立明两天后，新任国防部长人选公布，韩立明发表离任讲话，海川政局受到关注。",
+        "2023-03-12",
+    ));
+    for day in 5..9 {
+        docs.push(doc(
+            &format!("flood-{day}"),
+            "东岭洪水救援持续",
+            &flood.repeat(2),
+            &format!("2023-03-{day:02}"),
+        ));
+    }
+    let engine = engine_of(dir.path(), &docs);
+    let r = related(&engine, "seed");
+    assert_eq!(ids(&r).first(), Some(&"minister"), "{:?}", ids(&r));
+    let first = &r.hits[0];
+    assert!(
+        first.reason.iter().any(|k| k == "韩立明"),
+        "{:?}",
+        first.reason
+    );
+    assert!(
+        first.entities.iter().any(|e| e.value == "韩立明"),
+        "{:?}",
+        first.entities
+    );
+    // The minister's name leads the keys: it is in the title and the lead, and a name.
+    assert!(
+        r.keywords.iter().take(3).any(|k| k == "韩立明"),
+        "{:?}",
+        r.keywords
+    );
+}
+
+#[test]
+fn numbers_dates_and_generic_words_are_not_keys() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut docs = bridge();
+    docs.push(doc(
+        "dated",
+        "青禾湾港口吞吐量创新高",
+        "今天上午，青禾湾港口公布数据，2022年1至5月集装箱吞吐量达到320万标箱，同比增长12%，港口工作人员加班装卸。",
+        "2022-06-02",
+    ));
+    let engine = engine_of(dir.path(), &docs);
+    let r = related(&engine, "dated");
+    for k in &r.keywords {
+        assert!(
+            !k.chars().any(|c| c.is_ascii_digit()),
+            "{k} in {:?}",
+            r.keywords
+        );
+        assert!(
+            !["今天", "上午", "今天上午", "工作"].contains(&k.as_str()),
+            "{k} in {:?}",
+            r.keywords
+        );
+    }
+    assert!(r.keywords.iter().any(|k| k == "吞吐量" || k == "港口"));
+}
+
+#[test]
+fn other_episodes_of_a_series_rank_below_the_same_story() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut docs = filler();
+    docs.extend([
+        doc(
+            "episode-1",
+            "【岭南匠人】陶艺师傅罗安平：一生守一窑",
+            "岭南匠人系列报道今天走进陶艺师傅罗安平的龙窑。罗安平十五岁学艺，坚持柴烧陶器，手艺传承四十年，匠人精神代代相传。",
+            "2021-05-01",
+        ),
+        doc(
+            "episode-2",
+            "【岭南匠人】木雕师傅方国栋：刀下见真章",
+            "岭南匠人系列报道今天走进木雕师傅方国栋的工坊。方国栋十五岁学艺，坚持手工雕刻，手艺传承四十年，匠人精神代代相传。",
+            "2021-05-02",
+        ),
+        doc(
+            "follow-up",
+            "罗安平的龙窑迎来新学徒",
+            "陶艺师傅罗安平的龙窑迎来三名新学徒，罗安平手把手教他们拉坯和柴烧陶器。",
+            "2021-05-20",
+        ),
+    ]);
+    let engine = engine_of(dir.path(), &docs);
+    let r = related(&engine, "episode-1");
+    let found = ids(&r);
+    let follow = found.iter().position(|i| *i == "follow-up");
+    let other = found.iter().position(|i| *i == "episode-2");
+    assert_eq!(follow, Some(0), "{found:?}");
+    assert!(other.is_none_or(|o| o > 0), "{found:?}");
+}
+
+#[test]
+fn nothing_close_means_an_empty_list_and_a_note() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut docs = filler();
+    docs.push(doc(
+        "aurora",
+        "蓝鲸湾夜空观测到罕见极光",
+        "蓝鲸湾天文爱好者昨夜拍到罕见极光，绿色光带横跨夜空，持续约二十分钟。",
+        "2022-03-01",
+    ));
+    let engine = engine_of(dir.path(), &docs);
+    let r = related(&engine, "aurora");
+    assert!(r.hits.is_empty(), "{:?}", ids(&r));
+    assert!(r
+        .note
+        .as_deref()
+        .is_some_and(|n| n.contains("nothing close")));
+}
+
+/// The CLI, the API (which the page asks) and the library give one list.
+#[test]
+fn cli_api_and_page_give_the_same_list() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let engine = engine_of(dir.path(), &bridge());
+    let want: Vec<String> = related(&engine, "bridge")
+        .hits
+        .iter()
+        .map(|h| h.hit.id.clone())
+        .collect();
+    assert!(!want.is_empty());
+    let cli = Command::new(env!("CARGO_BIN_EXE_zhnews"))
+        .args(["related", "bridge", "--json", "--index"])
+        .arg(dir.path().join("ix"))
+        .output()
+        .expect("run zhnews");
+    assert!(
+        cli.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cli.stderr)
+    );
+    let cli: serde_json::Value = serde_json::from_slice(&cli.stdout).expect("json");
+    let server = TestServer::start(Engine::open(&dir.path().join("ix"), true).expect("engine"));
+    let api: serde_json::Value = ureq::get(&format!(
+        "http://{}/api/articles/bridge/related",
+        server.addr
+    ))
+    .call()
+    .expect("request")
+    .body_mut()
+    .read_to_string()
+    .ok()
+    .and_then(|t| serde_json::from_str(&t).ok())
+    .expect("json");
+    server.stop();
+    for answer in [cli, api] {
+        let got: Vec<String> = answer["hits"]
+            .as_array()
+            .expect("hits")
+            .iter()
+            .map(|h| h["id"].as_str().unwrap_or_default().to_string())
+            .collect();
+        assert_eq!(got, want);
+    }
+    // The page asks the API without a window, so it shows this same list.
+    let page = include_str!("../src/serve/app.js");
+    assert!(page.contains("/related"));
+    assert!(!page.contains("related?days") && !page.contains("&days="));
+}
