@@ -77,8 +77,8 @@ pub struct Matches {
 
 impl Matches {
     /// Counts by source and entity (most first) and by year.
-    pub fn facets(&self) -> super::request::Facets {
-        use super::request::FacetCount;
+    pub fn facets(&self) -> crate::search::request::Facets {
+        use crate::search::request::FacetCount;
         let ranked = |counts: &HashMap<String, u64>, top: usize| {
             let mut list: Vec<FacetCount> = counts
                 .iter()
@@ -101,7 +101,7 @@ impl Matches {
             .collect();
         year.sort_by(|a, b| a.value.cmp(&b.value));
         let [source, person, place, org] = &self.by_value;
-        super::request::Facets {
+        crate::search::request::Facets {
             source: ranked(source, usize::MAX),
             year,
             person: ranked(person, ENTITY_FACET_TOP),
