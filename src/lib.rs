@@ -10,11 +10,14 @@
 //!   title, publish time, 来源/作者/责任编辑 bylines. The only stage that touches HTML.
 //! - [`analyze`]: text normalization (full-width, case, traditional→simplified) and the two
 //!   tokenizers (jieba words for ranking, CJK bigrams for exact substrings), registered by
-//!   name in one function. Also reprint fingerprints (MinHash).
-//! - [`index`]: the tantivy schema, the writer (upsert by id, batched commits, reprint
-//!   grouping) and the index settings kept beside the segments.
-//! - [`search`]: the query language, its compilation to tantivy queries, ranking, cursors,
-//!   snippets, facets, related stories, trends, keyword-in-context and export.
+//!   name in one function; people, places and organisations; reprint fingerprints (MinHash).
+//! - [`pipeline`]: ingest → extract → analyze in input order, handing each analyzed article
+//!   to an [`index::Indexer`].
+//! - [`index`]: the tantivy schema, the Article ↔ document mapping, the writer (upsert by
+//!   id, batched commits, reprint grouping) and the index settings kept beside the segments.
+//! - [`search`]: the engine (ranking, hits, snippets) in three wings: `language` (the query
+//!   language and its compilation), `ext` (tantivy extensions that know nothing of the
+//!   language) and `research` (related stories, trends, KWIC, export, entity counts).
 //! - [`cluster`]: the same search on a Manticore Search (or Sphinx) cluster: articles
 //!   pushed pre-tokenized into the nodes' real-time indexes, queries compiled to
 //!   SphinxQL's `MATCH()`, answers checked and shaped here as for a local index.

@@ -483,6 +483,20 @@ fn slow_and_silent_clients_are_cut_off() {
     let mut slow = std::net::TcpStream::connect(server.addr).expect("connect");
     slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
         .expect("half a request");
+    // A request line that trickles in a byte at a time never completes: it is cut off at
+    // the same deadline, whatever keeps arriving.
+    let mut trickle = std::net::TcpStream::connect(server.addr).expect("connect");
+    trickle.write_all(b"GET /api/search?q=%E").expect("a start");
+    let mut writer = trickle.try_clone().expect("clone");
+    let feeding = std::thread::spawn(move || {
+        for _ in 0..40 {
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            if writer.write_all(b"a").is_err() {
+                return true;
+            }
+        }
+        false
+    });
     for s in [&mut silent, &mut slow] {
         s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
             .expect("timeout");
@@ -490,6 +504,10 @@ fn slow_and_silent_clients_are_cut_off() {
         // The server closes the connection: read ends with 0 bytes, not the timeout.
         s.read_to_end(&mut buf).expect("closed by the server");
     }
+    assert!(
+        feeding.join().unwrap_or(false),
+        "the trickling request line was never cut off"
+    );
     let waited = started.elapsed();
     assert!(
         waited < zhnews::serve::IDLE_TIMEOUT + std::time::Duration::from_secs(5),
@@ -643,6 +661,50 @@ async fn cors_for_named_origins_and_an_optional_token() {
         .reply(&guarded)
         .await;
     assert_eq!(r.status().as_u16(), 200);
+}
+
+/// What hyper itself would refuse with an empty body (a request line that is not one, a
+/// line over the limit, too many headers, a 1 MB header) gets the documented JSON error.
+#[test]
+fn malformed_request_heads_get_json_errors() {
+    use std::io::{Read, Write};
+    let (_d, engine, _) = corpus_engine();
+    let server = TestServer::start(engine);
+    let mut many = b"GET /healthz HTTP/1.1\r\nHost: x\r\n".to_vec();
+    for i in 0..200 {
+        many.extend(format!("X-H{i}: v\r\n").into_bytes());
+    }
+    many.extend(b"\r\n");
+    let mut big = b"GET /healthz HTTP/1.1\r\nX-Big: ".to_vec();
+    big.extend(vec![b'a'; 1_000_000]);
+    big.extend(b"\r\n\r\n");
+    let mut long = b"GET /api/search?q=".to_vec();
+    long.extend(vec![b'a'; 100_000]);
+    long.extend(b" HTTP/1.1\r\n\r\n");
+    for (raw, status) in [
+        (b"GARBAGE\r\n\r\n".to_vec(), "400"),
+        (b"GET /healthz\r\n\r\n".to_vec(), "400"),
+        (long, "414"),
+        (many, "431"),
+        (big, "431"),
+    ] {
+        let mut s = std::net::TcpStream::connect(server.addr).expect("connect");
+        s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .expect("timeout");
+        let _ = s.write_all(&raw);
+        let mut answer = Vec::new();
+        let _ = s.read_to_end(&mut answer);
+        let answer = String::from_utf8_lossy(&answer);
+        let what = String::from_utf8_lossy(&raw[..raw.len().min(20)]).to_string();
+        assert!(
+            answer.starts_with(&format!("HTTP/1.1 {status}")),
+            "{what}: {answer}"
+        );
+        let body = answer.split("\r\n\r\n").nth(1).unwrap_or_default();
+        let json: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+        assert!(json["error"]["code"].is_string(), "{what}: {answer}");
+    }
+    server.stop();
 }
 
 /// Oversized requests and raw bytes in the URL get the documented JSON error, from a real

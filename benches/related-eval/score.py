@@ -8,7 +8,8 @@
 Default command per seed:  BIN related ID --index DIR --limit 10 --json [--days N] EXTRA...
 --cmd runs any shell command instead ({id}, {bin}, {index}, {limit} are filled in); it must print
 the JSON of `related` or `search` (an object with "hits": [{"id": ...}, ...]).
---baseline title runs the title-search baseline: the seed's title as plain words with --partial,
+--baseline title runs the title-search baseline: the seed's title as plain words (partial matches
+top up the page, the default),
 top 10 without the seed and its reprints (title7: the same within +-7 days of the seed).
 
 Metrics per split (standard library only; see README.md):
@@ -91,7 +92,8 @@ def plain_title(title):
 
 def _run_json(argv, shell=False):
     p = subprocess.run(argv, shell=shell, capture_output=True, text=True)
-    if p.returncode != 0:
+    # Exit 1 is "nothing found": the JSON is still printed (an empty list).
+    if p.returncode not in (0, 1) or not p.stdout.strip():
         cmd = argv if shell else " ".join(shlex.quote(a) for a in argv)
         sys.exit(f"command failed ({p.returncode}): {cmd}\n{p.stderr.strip()}")
     return json.loads(p.stdout)
@@ -106,8 +108,9 @@ def related_ids(bin_, index, sid, limit=K, days=None, extra=()):
 
 
 def title_ids(bin_, index, seed, own, limit=K, window_days=None, extra=()):
-    """Title-search baseline: plain title words, --partial, seed and its copies left out."""
-    argv = [bin_, "search", "--index", index, "--json", "--partial",
+    """Title-search baseline: plain title words (partial matches by default), seed and its
+    copies left out."""
+    argv = [bin_, "search", "--index", index, "--json",
             "--limit", str(limit + 1 + len(own))]
     if window_days is not None:
         d = datetime.date.fromisoformat(seed["date"])

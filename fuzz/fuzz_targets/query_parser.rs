@@ -1,6 +1,7 @@
-//! Query text → query tree (`parse`, and `plain` for bot/evaluation queries) → tantivy query,
-//! compiled against the real schema and jieba tokenizer without an index. Must be Ok or a
-//! typed error, never a panic.
+//! Query text → query tree → tantivy query, compiled against the real schema and jieba
+//! tokenizer without an index: the lenient reading every user gets by default must always
+//! succeed (typed text is never an error); strict `parse` and `plain` must be Ok or a typed
+//! user error; none may panic.
 #![no_main]
 
 use std::sync::LazyLock;
@@ -9,7 +10,8 @@ use libfuzzer_sys::fuzz_target;
 use zhnews::analyze::{Analyzer, WordsTokenizer};
 use zhnews::index::{schema, Fields};
 use zhnews::search::compile::Compiler;
-use zhnews::search::query::{parse, plain, Node, MAX_CLAUSES};
+use zhnews::search::query::{parse, plain, read, Node, MAX_CLAUSES};
+use zhnews::search::Syntax;
 use zhnews::Error;
 
 static FIELDS: LazyLock<Fields> =
@@ -34,6 +36,13 @@ fn check(result: Result<Node, Error>) {
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
+    match read(&text, Syntax::Lenient) {
+        Ok(parsed) => {
+            let _ = parsed.interpreted_as();
+            check(Ok(parsed.node));
+        }
+        Err(e) => panic!("lenient reading failed on {text:?}: {e}"),
+    }
     check(parse(&text));
     check(plain(&text));
 });

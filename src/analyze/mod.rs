@@ -12,6 +12,7 @@ mod analyzed;
 mod bigram;
 mod dictionary;
 pub mod entities;
+pub mod exact;
 pub mod fingerprint;
 mod keyword;
 pub mod normalize;

@@ -286,7 +286,7 @@ fn intersection_count_with_carrying_slop(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::compile::proximity_terms;
+    use crate::analyze::exact::proximity_terms;
 
     fn rule(text: &str, slop: u32) -> SlopRule {
         SlopRule {

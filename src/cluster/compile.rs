@@ -24,10 +24,9 @@ use super::layout::{
     FIRST_YEAR, KEYWORDS_TAG, LAST_YEAR, ORG_TAG, PERSON_TAG, PLACE_TAG, SECTION_TAG, SOURCE_TAG,
     TAGS, TITLE_EXACT, TITLE_WORDS,
 };
+use crate::analyze::exact::{exact_terms, proximity_terms};
 use crate::analyze::WordsTokenizer;
-use crate::search::compile::{
-    exact_terms, proximity_terms, units, LONG_TERM_SHARE, LONG_TERM_UNITS,
-};
+use crate::search::compile::{units, LONG_TERM_SHARE, LONG_TERM_UNITS};
 use crate::search::query::{KeywordField, Node, TextField};
 
 /// A full-text expression of the node's query language.
@@ -154,7 +153,7 @@ impl WordsRule {
 pub struct SlopRule {
     pub title: bool,
     /// The terms (a bigram, or a lone character matching any token it starts) at their
-    /// offsets, as `search::compile::proximity_terms` gives them.
+    /// offsets, as `analyze::exact::proximity_terms` gives them.
     pub terms: Vec<(usize, String)>,
     pub slop: u32,
 }

@@ -2,25 +2,20 @@
 //! cursor, collapse reprints, build snippets. Also single articles and index statistics.
 
 pub mod batch;
-pub mod chart;
-pub mod collect;
-pub mod compile;
-mod cursor;
-pub mod deadline;
-mod enough;
-pub mod entities;
-pub mod export;
+pub mod ext;
+// Hits and the second ranking phase are shared with `crate::cluster`.
 pub mod hits;
-mod ids;
-pub mod kwic;
-mod prefix;
-pub mod query;
-pub mod related;
+pub mod language;
 pub mod request;
 pub mod rerank;
+pub mod research;
 pub mod snippet;
-mod stats;
-pub mod trend;
+
+// The wings' modules under their short names, as the rest of the crate and users know them.
+pub use ext::{collect, deadline};
+use ext::{cursor, enough, ids, prefix, stats};
+pub use language::{compile, query};
+pub use research::{chart, entities, export, kwic, related, trend};
 
 use std::path::Path;
 

@@ -18,7 +18,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Searcher, SegmentOrdinal, Term, TERMINATED};
 
 use super::collect::Entry;
-use super::compile::exact_terms;
+use crate::analyze::exact::exact_terms;
 use crate::analyze::BigramTokenizer;
 use crate::error::Result;
 use crate::index::Fields;

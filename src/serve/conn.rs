@@ -1,6 +1,6 @@
 //! One client connection: closed once it goes [`super::IDLE_TIMEOUT`] without reading or
-//! writing a byte, and a first request line that HTTP would refuse answered with our JSON
-//! error rather than an empty 400.
+//! writing a byte, and a first request line that HTTP would refuse (malformed, or too long)
+//! answered with our JSON error rather than hyper's empty 400 or 414.
 
 use std::future::Future;
 use std::io;
@@ -105,10 +105,11 @@ pub enum Line {
     Bad(Vec<u8>),
 }
 
-/// Waits for the first request line and checks its target holds only the characters a
-/// URL may: raw bytes outside printable ASCII get a JSON 400.
-pub async fn check_request_line(stream: &TcpStream, limit: Duration) -> Line {
-    let mut buf = [0u8; 2048];
+/// Waits for the first request line and checks it is one: `METHOD TARGET HTTP/x.y`, the
+/// target only of characters a URL may hold, the whole line at most `max_line` bytes.
+/// Anything else gets a JSON 400 or 414 (hyper would answer with an empty body).
+pub async fn check_request_line(stream: &TcpStream, limit: Duration, max_line: usize) -> Line {
+    let mut buf = vec![0u8; max_line + 2];
     let deadline = Instant::now() + limit;
     loop {
         let peeked = tokio::time::timeout_at(deadline, stream.peek(&mut buf)).await;
@@ -116,32 +117,51 @@ pub async fn check_request_line(stream: &TcpStream, limit: Duration) -> Line {
             Ok(Ok(n)) if n > 0 => n,
             _ => return Line::Closed,
         };
-        let line_end = buf[..n].iter().position(|&b| b == b'\n');
-        let line = &buf[..line_end.unwrap_or(n)];
-        // The target is what lies between the first and the last space of the line.
-        let bad = match (
-            line.iter().position(|&b| b == b' '),
-            line.iter().rposition(|&b| b == b' '),
-        ) {
-            (Some(a), Some(b)) if b > a => {
-                line[a + 1..b].iter().any(|&c| !(0x21..0x7f).contains(&c))
+        let Some(line_end) = buf[..n].iter().position(|&b| b == b'\n') else {
+            if n == buf.len() {
+                return Line::Bad(json_error(
+                    414,
+                    "URI Too Long",
+                    "uri_too_long",
+                    &format!("the request line is over {max_line} bytes"),
+                ));
             }
-            _ => false,
+            // Only part of the line so far: wait for more, but not past the deadline (a
+            // peek with bytes waiting is ready at once, so the timeout alone never fires).
+            if Instant::now() >= deadline {
+                return Line::Closed;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            continue;
         };
-        if bad {
-            return Line::Bad(json_error(
-                400,
-                "Bad Request",
-                "bad_request",
-                "the request line holds bytes a URL may not (percent-encode them)",
-            ));
-        }
-        if line_end.is_some() || n == buf.len() {
-            return Line::Ok;
-        }
-        // Only part of the line so far: wait for more.
-        tokio::time::sleep(Duration::from_millis(5)).await;
+        let line = buf[..line_end]
+            .strip_suffix(b"\r")
+            .unwrap_or(&buf[..line_end]);
+        return match request_line_fault(line) {
+            None => Line::Ok,
+            Some(message) => Line::Bad(json_error(400, "Bad Request", "bad_request", message)),
+        };
     }
+}
+
+/// What is wrong with a request line, if anything.
+fn request_line_fault(line: &[u8]) -> Option<&'static str> {
+    let mut parts = line.split(|&b| b == b' ');
+    let (Some(method), Some(target), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Some("not an HTTP/1.1 request line (METHOD TARGET HTTP/1.1)");
+    };
+    if method.is_empty()
+        || !method.iter().all(u8::is_ascii_uppercase)
+        || !version.starts_with(b"HTTP/")
+    {
+        return Some("not an HTTP/1.1 request line (METHOD TARGET HTTP/1.1)");
+    }
+    if target.is_empty() || target.iter().any(|c| !(0x21..0x7f).contains(c)) {
+        return Some("the request line holds bytes a URL may not (percent-encode them)");
+    }
+    None
 }
 
 fn json_error(status: u16, reason: &str, code: &str, message: &str) -> Vec<u8> {
@@ -159,4 +179,29 @@ pub async fn write_and_close(mut stream: TcpStream, reply: &[u8]) {
         let _ = stream.shutdown().await;
     })
     .await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::request_line_fault;
+
+    #[test]
+    fn request_lines_are_checked() {
+        assert_eq!(request_line_fault(b"GET /api/search?q=a HTTP/1.1"), None);
+        assert_eq!(request_line_fault(b"PRI * HTTP/2.0"), None);
+        for bad in [
+            &b"GARBAGE"[..],
+            b"GET /healthz",
+            b"get / HTTP/1.1",
+            b"GET  / HTTP/1.1",
+            b"GET / x",
+        ] {
+            assert!(
+                request_line_fault(bad).is_some(),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+        assert!(request_line_fault(b"GET /a\xff HTTP/1.1").is_some());
+    }
 }

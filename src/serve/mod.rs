@@ -20,7 +20,7 @@ mod routes;
 
 pub use cache::{CacheStats, ResponseCache};
 pub use openapi::openapi;
-pub use routes::{routes, ServeOptions, MAX_HEADER_BYTES, MAX_URI_BYTES};
+pub use routes::{routes, ServeOptions, MAX_HEADER_BYTES, MAX_HEADER_COUNT, MAX_URI_BYTES};
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -47,6 +47,9 @@ pub const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Connections open at once; more wait in the listen queue.
 pub const MAX_CONNECTIONS: usize = 1024;
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+/// What hyper may buffer of a request head: a 1 MB header still reaches the routes' JSON
+/// 431; beyond it, hyper closes the connection.
+const MAX_BUF_BYTES: usize = 1536 * 1024;
 
 /// Serves until `shutdown` completes. Returns the bound address through `on_bound` (port 0
 /// picks a free port).
@@ -94,7 +97,9 @@ pub async fn serve(
         tokio::spawn(async move {
             let _slot = slot;
             // A request line hyper would refuse with an empty body gets our JSON error.
-            match conn::check_request_line(&stream, IDLE_TIMEOUT).await {
+            // The line's method, target, spaces, version and CRLF around the longest target.
+            let max_line = MAX_URI_BYTES + 64;
+            match conn::check_request_line(&stream, IDLE_TIMEOUT, max_line).await {
                 conn::Line::Ok => {}
                 conn::Line::Closed => return,
                 conn::Line::Bad(reply) => {
@@ -106,10 +111,14 @@ pub async fn serve(
             let builder = auto::Builder::new(TokioExecutor::new());
             // HTTP/1.1 only: its idle and header limits hold for every connection.
             let mut builder = builder.http1_only();
+            // Room for hyper to read what the routes then refuse with a JSON 431 (hyper's
+            // own refusals have no body).
             builder
                 .http1()
                 .timer(TokioTimer::new())
-                .header_read_timeout(IDLE_TIMEOUT);
+                .header_read_timeout(IDLE_TIMEOUT)
+                .max_headers(MAX_HEADER_COUNT * 4)
+                .max_buf_size(MAX_BUF_BYTES);
             let conn = builder.serve_connection(TokioIo::new(io), service);
             if let Err(e) = watcher.watch(conn).await {
                 tracing::debug!(%peer, error = %e, "connection ended with an error");

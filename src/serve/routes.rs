@@ -27,6 +27,8 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsa
 pub const MAX_URI_BYTES: usize = 8 * 1024;
 /// Most header bytes accepted.
 pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+/// Headers a request may have.
+pub const MAX_HEADER_COUNT: usize = 100;
 const ALLOW: &str = "GET, HEAD, OPTIONS";
 
 #[derive(Debug, Clone)]
@@ -154,6 +156,13 @@ async fn dispatch(
             StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             "headers_too_large",
             format!("the request headers are over {MAX_HEADER_BYTES} bytes"),
+        );
+    }
+    if headers.len() > MAX_HEADER_COUNT {
+        return error_reply(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "headers_too_large",
+            format!("the request has over {MAX_HEADER_COUNT} headers"),
         );
     }
     if method == Method::OPTIONS {

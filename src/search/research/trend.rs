@@ -11,10 +11,10 @@ use tantivy::columnar::Column;
 use tantivy::query::Query;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
-use super::request::{Deadline, Filters, Syntax};
-use super::{finished, with_deadline, Engine};
 use crate::error::{Error, Result};
 use crate::index::schema::PUBLISHED;
+use crate::search::request::{Deadline, Filters, Syntax};
+use crate::search::{finished, with_deadline, Engine};
 
 pub const MAX_SERIES: usize = 8;
 /// Most buckets a trend may hold (100 years of weeks would be 5,218).

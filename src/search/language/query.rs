@@ -933,7 +933,7 @@ pub const MAX_PROXIMITY_TERMS: usize = 8;
 
 /// What is wrong with a proximity over `text`, if anything.
 fn check_proximity_terms(text: &str) -> std::result::Result<(), String> {
-    let n = super::compile::proximity_terms(text).len();
+    let n = crate::analyze::exact::proximity_terms(text).len();
     if n > MAX_PROXIMITY_TERMS {
         return Err(format!(
             "a proximity search takes at most {MAX_PROXIMITY_TERMS} terms (two characters \

@@ -13,13 +13,14 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DateTime, Score, Term};
 
-use super::enough::EnoughOfQuery;
-use super::prefix::CharPrefixQuery;
-use super::query::{KeywordField, Node, TextField};
-use super::stats::QueryStats;
-use crate::analyze::{normalize::normalize, BigramTokenizer, WordsTokenizer};
+use crate::analyze::exact::{exact_terms, proximity_terms};
+use crate::analyze::{normalize::normalize, WordsTokenizer};
 use crate::article::beijing;
 use crate::index::Fields;
+use crate::search::enough::EnoughOfQuery;
+use crate::search::prefix::CharPrefixQuery;
+use crate::search::query::{KeywordField, Node, TextField};
+use crate::search::stats::QueryStats;
 
 pub const TITLE_BOOST: f32 = 2.0;
 /// The exact view adds to the score but should not outweigh the words.
@@ -617,34 +618,6 @@ pub fn exact_grams(text: &str) -> Vec<String> {
     )
 }
 
-/// The terms of a proximity search: each whitespace-separated part's exact terms, the
-/// parts placed one after another (no bigram spans two parts, so the slop measures the
-/// gap between them).
-pub fn proximity_terms(text: &str) -> Vec<(usize, String)> {
-    let mut out = Vec::new();
-    let mut offset = 0;
-    for part in text.split_whitespace() {
-        out.extend(exact_terms(part).into_iter().map(|(p, t)| (p + offset, t)));
-        offset += part.chars().count();
-    }
-    out
-}
-
-/// Terms of the exact view for a string, each with its position relative to the first:
-/// its bigrams, or the one character of a one-character string (the view's last token
-/// repeats the last character of a bigram, so it adds nothing to a longer string).
-pub fn exact_terms(text: &str) -> Vec<(usize, String)> {
-    let tokens = BigramTokenizer.tokens(text);
-    if tokens.len() == 1 {
-        return tokens.into_iter().map(|t| (0, t.text)).collect();
-    }
-    tokens
-        .into_iter()
-        .filter(|t| t.text.chars().nth(1).is_some())
-        .map(|t| (t.position, t.text))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -672,6 +645,11 @@ mod tests {
         assert_eq!(day_start(early), date_from_secs(i64::MIN));
         let y2020 = NaiveDate::from_ymd_opt(2020, 1, 1).expect("date");
         assert_eq!(day_start(y2020).into_timestamp_secs(), 1_577_808_000);
+    }
+
+    #[test]
+    fn exact_grams_leave_out_punctuation() {
+        assert_eq!(exact_grams("，银行"), vec!["银行".to_string()]);
     }
 
     #[test]
@@ -714,34 +692,5 @@ mod tests {
         assert!(!compound.matches(&[false, true, true, true, true]));
         assert_eq!(compound.relaxed_score(&[1.0, 0.7, 0.6, 0.0, 0.0]), 1.3);
         assert_eq!(compound.relaxed_score(&[1.5, 0.7, 0.6, 0.0, 0.0]), 1.5);
-    }
-
-    #[test]
-    fn exact_terms_cover_the_string_once() {
-        assert_eq!(exact_terms("银"), vec![(0, "银".to_string())]);
-        assert_eq!(
-            exact_terms("人民银行"),
-            vec![(0, "人民".into()), (1, "民银".into()), (2, "银行".into())]
-        );
-        assert_eq!(
-            exact_terms("北京 新规"),
-            vec![(0, "北京".into()), (1, "京新".into()), (2, "新规".into())]
-        );
-        assert_eq!(
-            exact_terms("在5G基站"),
-            vec![
-                (0, "在5".into()),
-                (1, "5g".into()),
-                (2, "g基".into()),
-                (3, "基站".into())
-            ]
-        );
-        assert_eq!(
-            exact_terms("，银行"),
-            vec![(0, ",银".into()), (1, "银行".into())]
-        );
-        assert_eq!(exact_grams("，银行"), vec!["银行".to_string()]);
-        assert_eq!(exact_terms(" a "), vec![(0, "a".to_string())]);
-        assert!(exact_terms("  ").is_empty());
     }
 }

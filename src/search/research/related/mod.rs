@@ -17,13 +17,13 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Searcher, Term};
 
-use super::collect::{Entry, MatchCollector, Sort};
-use super::request::Deadline;
-use super::{compile, finished, with_deadline, Engine, Hit};
 use crate::analyze::entities::{Entities, EntityKind};
 use crate::analyze::normalize::normalize;
 use crate::error::{Error, Result};
 use crate::index::schema::{GROUP, PUBLISHED};
+use crate::search::collect::{Entry, MatchCollector, Sort};
+use crate::search::request::Deadline;
+use crate::search::{compile, finished, with_deadline, Engine, Hit};
 pub use keys::{Key, KEYS};
 
 /// Days apart at which a candidate keeps half its weight (a third at twice that, and so on):
@@ -114,10 +114,10 @@ fn time_factor(days_apart: Option<i64>) -> f64 {
 impl Engine {
     /// Up to `limit` related stories, fewer when fewer are close enough.
     pub fn related(&self, req: &RelatedRequest) -> Result<Related> {
-        if req.limit == 0 || req.limit > super::MAX_API_LIMIT {
+        if req.limit == 0 || req.limit > crate::search::MAX_API_LIMIT {
             return Err(Error::BadRequest(format!(
                 "limit must be 1..={}",
-                super::MAX_API_LIMIT
+                crate::search::MAX_API_LIMIT
             )));
         }
         let searcher = self.searcher();

@@ -6,8 +6,8 @@
 
 use base64::Engine as _;
 
-use super::collect::{Sort, SortKey};
 use crate::error::{Error, Result};
+use crate::search::collect::{Sort, SortKey};
 
 /// Where a page ended: the sort key of its last hit, and whether that hit was among the
 /// hits the second ranking phase reordered (whose keys are its scores, not BM25's).

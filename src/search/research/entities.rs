@@ -3,10 +3,10 @@
 
 use serde::Serialize;
 
-use super::collect::{ranked, MatchCollector, Sort};
-use super::request::{Deadline, FacetCount, Filters, Syntax};
-use super::{finished, with_deadline, Engine};
 use crate::error::{Error, Result};
+use crate::search::collect::{ranked, MatchCollector, Sort};
+use crate::search::request::{Deadline, FacetCount, Filters, Syntax};
+use crate::search::{finished, with_deadline, Engine};
 
 /// Most values listed per kind.
 pub const MAX_PER_KIND: usize = 100;

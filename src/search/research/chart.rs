@@ -2,8 +2,8 @@
 
 use plotters::prelude::*;
 
-use super::trend::Trend;
 use crate::error::{Error, Result};
+use crate::search::trend::Trend;
 
 const COLORS: [RGBColor; 8] = [
     RGBColor(31, 119, 180),

@@ -16,6 +16,7 @@ use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::index::schema::{GROUP, ID_HASH, ORG, PERSON, PLACE, PUBLISHED, SOURCE};
+use crate::search::request::FacetCount;
 
 /// The keyword fields counted for facets, in the order of `Matches::by_value`.
 pub const FACET_FIELDS: [&str; 4] = [SOURCE, PERSON, PLACE, ORG];
@@ -77,10 +78,10 @@ pub struct Matches {
 
 /// The `top` values counted most, most first, then by value: how every facet and entity
 /// list is ordered, on a local index and on a cluster.
-pub fn ranked(counts: &HashMap<String, u64>, top: usize) -> Vec<super::request::FacetCount> {
-    let mut list: Vec<super::request::FacetCount> = counts
+pub fn ranked(counts: &HashMap<String, u64>, top: usize) -> Vec<FacetCount> {
+    let mut list: Vec<FacetCount> = counts
         .iter()
-        .map(|(k, v)| super::request::FacetCount {
+        .map(|(k, v)| FacetCount {
             value: k.clone(),
             count: *v,
         })
@@ -92,8 +93,7 @@ pub fn ranked(counts: &HashMap<String, u64>, top: usize) -> Vec<super::request::
 
 impl Matches {
     /// Counts by source and entity (most first) and by year.
-    pub fn facets(&self) -> super::request::Facets {
-        use super::request::FacetCount;
+    pub fn facets(&self) -> crate::search::request::Facets {
         let mut year: Vec<FacetCount> = self
             .by_year
             .iter()
@@ -104,7 +104,7 @@ impl Matches {
             .collect();
         year.sort_by(|a, b| a.value.cmp(&b.value));
         let [source, person, place, org] = &self.by_value;
-        super::request::Facets {
+        crate::search::request::Facets {
             source: ranked(source, usize::MAX),
             year,
             person: ranked(person, ENTITY_FACET_TOP),

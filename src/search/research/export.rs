@@ -6,11 +6,11 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::collect::{MatchCollector, Sort};
-use super::request::{Deadline, Filters, Syntax};
-use super::{finished, with_deadline, Engine};
 use crate::article::Article;
 use crate::error::{Error, Result};
+use crate::search::collect::{MatchCollector, Sort};
+use crate::search::request::{Deadline, Filters, Syntax};
+use crate::search::{finished, with_deadline, Engine};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {

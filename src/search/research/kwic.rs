@@ -3,11 +3,11 @@
 
 use serde::Serialize;
 
-use super::collect::{MatchCollector, Sort};
-use super::query::{Node, TextField};
-use super::request::{Deadline, Filters, Syntax};
-use super::{finished, snippet, with_deadline, Engine};
 use crate::error::{Error, Result};
+use crate::search::collect::{MatchCollector, Sort};
+use crate::search::query::{Node, TextField};
+use crate::search::request::{Deadline, Filters, Syntax};
+use crate::search::{finished, snippet, with_deadline, Engine};
 
 pub const MAX_WIDTH: usize = 200;
 /// Most lines one request returns.

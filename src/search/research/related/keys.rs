@@ -86,12 +86,14 @@ pub fn keys(
         (normalize(&body[..lead_end]), IN_LEAD),
         (normalize(&body[lead_end..]), IN_BODY),
     ];
-    for (text, at) in &parts {
+    for (part, (text, at)) in parts.iter().enumerate() {
         let at = *at;
         for t in jieba.tag(text, false) {
             let Some(pos) = part_of_speech_weight(t.tag) else {
                 continue;
             };
+            // A headline's verb is its news (指标回暖, 经济企稳): as strong as its nouns.
+            let pos = if part == 0 { 1.0 } else { pos };
             // jieba's dictionary tags many plain words as names (今天上午 among them):
             // a name must be one of the article's entities or look like a name.
             if !can_be_key(t.word)
