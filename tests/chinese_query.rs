@@ -10,15 +10,6 @@ use zhnews::analyze::normalize::normalize;
 use zhnews::index::schema::{id_hash, ID_HASH};
 use zhnews::search::{Engine, Filters, SearchRequest};
 
-fn engine_with(docs: &[(&str, &str, &str, &str)]) -> (tempfile::TempDir, Engine) {
-    let dir = tempfile::tempdir().expect("tmp");
-    let input = dir.path().join("docs.jsonl");
-    write_jsonl(&input, docs);
-    index_into(&dir.path().join("ix"), &[input], 100);
-    let engine = Engine::open(&dir.path().join("ix"), false).expect("open");
-    (dir, engine)
-}
-
 /// The articles that match every word of `q` (in strict syntax), sorted.
 fn ids(engine: &Engine, q: &str) -> Vec<String> {
     let mut req = SearchRequest::new(q);

@@ -324,16 +324,9 @@ fn a_real_server_answers_over_tcp() {
     let (_d, engine, _) = corpus_engine();
     let server = TestServer::start(engine);
     let addr = server.addr;
-    let body: serde_json::Value = ureq::get(&format!(
+    let body = get_json(&format!(
         "http://{addr}/api/search?q=%E8%84%B1%E8%B4%AB%E6%94%BB%E5%9D%9A"
-    ))
-    .call()
-    .expect("request")
-    .body_mut()
-    .read_to_string()
-    .ok()
-    .and_then(|t| serde_json::from_str(&t).ok())
-    .expect("json");
+    ));
     assert!(body["total"].as_u64().unwrap_or(0) >= 4, "{body}");
     server.stop();
 }

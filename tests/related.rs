@@ -317,17 +317,10 @@ fn cli_api_and_page_give_the_same_list() {
     );
     let cli: serde_json::Value = serde_json::from_slice(&cli.stdout).expect("json");
     let server = TestServer::start(Engine::open(&dir.path().join("ix"), true).expect("engine"));
-    let api: serde_json::Value = ureq::get(&format!(
+    let api = get_json(&format!(
         "http://{}/api/articles/bridge/related",
         server.addr
-    ))
-    .call()
-    .expect("request")
-    .body_mut()
-    .read_to_string()
-    .ok()
-    .and_then(|t| serde_json::from_str(&t).ok())
-    .expect("json");
+    ));
     server.stop();
     for answer in [cli, api] {
         let got: Vec<String> = answer["hits"]

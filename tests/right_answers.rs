@@ -15,15 +15,6 @@ use zhnews::search::kwic::KwicRequest;
 use zhnews::search::trend::{Interval, TrendRequest};
 use zhnews::search::{batch, Engine, SearchRequest, Sort, Syntax};
 
-fn engine_with(docs: &[(&str, &str, &str, &str)]) -> (tempfile::TempDir, Engine) {
-    let dir = tempfile::tempdir().expect("tmp");
-    let input = dir.path().join("docs.jsonl");
-    write_jsonl(&input, docs);
-    index_into(&dir.path().join("ix"), &[input], 100);
-    let engine = Engine::open(&dir.path().join("ix"), false).expect("open");
-    (dir, engine)
-}
-
 fn strict(q: &str) -> SearchRequest {
     let mut req = SearchRequest::new(q);
     req.syntax = Syntax::Strict;

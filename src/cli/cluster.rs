@@ -40,11 +40,7 @@ pub struct PushArgs {
 }
 
 pub fn push(a: PushArgs) -> Result<ExitCode> {
-    let (present, missing): (Vec<PathBuf>, Vec<PathBuf>) =
-        a.paths.iter().cloned().partition(|p| p.exists());
-    for p in &missing {
-        eprintln!("zhnews: {}: no such file or folder", p.display());
-    }
+    let (present, some_missing) = super::existing_inputs(&a.paths);
     if present.is_empty() {
         return Ok(ExitCode::from(2));
     }
@@ -113,7 +109,7 @@ pub fn push(a: PushArgs) -> Result<ExitCode> {
         );
     }
     Ok(
-        if !missing.is_empty() || (summary.pushed == 0 && summary.read > 0) {
+        if some_missing || (summary.pushed == 0 && summary.read > 0) {
             ExitCode::from(2)
         } else {
             ExitCode::SUCCESS

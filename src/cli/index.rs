@@ -41,12 +41,7 @@ pub struct IndexArgs {
 }
 
 pub fn run(a: IndexArgs) -> Result<ExitCode> {
-    // A path that is not there at all is the user's mistake, not a bad record of a crawl.
-    let (present, missing): (Vec<PathBuf>, Vec<PathBuf>) =
-        a.paths.iter().cloned().partition(|p| p.exists());
-    for p in &missing {
-        eprintln!("zhnews: {}: no such file or folder", p.display());
-    }
+    let (present, some_missing) = super::existing_inputs(&a.paths);
     if present.is_empty() {
         return Ok(ExitCode::from(2));
     }
@@ -95,7 +90,7 @@ pub fn run(a: IndexArgs) -> Result<ExitCode> {
     }
     let indexed = summary.added + summary.updated + summary.unchanged + summary.duplicate_ids;
     Ok(
-        if !missing.is_empty() || (indexed == 0 && summary.read > 0 && summary.documents == 0) {
+        if some_missing || (indexed == 0 && summary.read > 0 && summary.documents == 0) {
             ExitCode::from(2)
         } else {
             ExitCode::SUCCESS

@@ -277,6 +277,16 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 /// 0 when there is something, 1 when there is nothing.
+/// The input paths that exist, and whether any did not (each reported). A path that is
+/// not there at all is the user's mistake, not a bad record of a crawl.
+fn existing_inputs(paths: &[std::path::PathBuf]) -> (Vec<std::path::PathBuf>, bool) {
+    let (present, missing): (Vec<_>, Vec<_>) = paths.iter().cloned().partition(|p| p.exists());
+    for p in &missing {
+        eprintln!("zhnews: {}: no such file or folder", p.display());
+    }
+    (present, !missing.is_empty())
+}
+
 fn found(any: bool) -> ExitCode {
     if any {
         ExitCode::SUCCESS

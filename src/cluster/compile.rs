@@ -45,34 +45,28 @@ impl Expr {
     }
 
     pub fn and(parts: Vec<Expr>) -> Expr {
-        let mut keep = Vec::new();
-        for p in parts {
-            match p {
-                Expr::Nothing => return Expr::Nothing,
-                Expr::All => {}
-                Expr::Text(t) => keep.push(t),
-            }
-        }
-        match keep.len() {
-            0 => Expr::All,
-            1 => Expr::Text(keep.remove(0)),
-            _ => Expr::Text(format!("({})", keep.join(" "))),
-        }
+        Expr::join(parts, Expr::Nothing, Expr::All, " ")
     }
 
     pub fn or(parts: Vec<Expr>) -> Expr {
+        Expr::join(parts, Expr::All, Expr::Nothing, " | ")
+    }
+
+    /// `parts` joined by `operator`: `absorbing` (Nothing for AND, All for OR) decides the
+    /// whole, `neutral` drops out, and no part left is `neutral` itself.
+    fn join(parts: Vec<Expr>, absorbing: Expr, neutral: Expr, operator: &str) -> Expr {
         let mut keep = Vec::new();
         for p in parts {
             match p {
-                Expr::All => return Expr::All,
-                Expr::Nothing => {}
                 Expr::Text(t) => keep.push(t),
+                p if p == absorbing => return absorbing,
+                _ => {}
             }
         }
         match keep.len() {
-            0 => Expr::Nothing,
+            0 => neutral,
             1 => Expr::Text(keep.remove(0)),
-            _ => Expr::Text(format!("({})", keep.join(" | "))),
+            _ => Expr::Text(format!("({})", keep.join(operator))),
         }
     }
 

@@ -11,7 +11,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use base64::Engine as _;
+use crate::search::ext::cursor;
 
 use super::check::slop_holds;
 use super::client::{Answer, Rows};
@@ -171,15 +171,12 @@ pub(super) fn where_clause(expr: &Expr, filters: &Filters) -> Result<Option<Stri
 
 /// Where a cursor leaves off: how many hits earlier pages showed, for one query.
 fn encode_cursor(offset: usize, binding: u64) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("c:{offset}:{binding:016x}"))
+    cursor::seal(&format!("c:{offset}:{binding:016x}"))
 }
 
 fn decode_cursor(cursor: &str, binding: u64) -> Result<usize> {
-    let bad = || Error::BadRequest(format!("cursor {cursor:?} is not one this server gave out"));
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor.as_bytes())
-        .map_err(|_| bad())?;
-    let raw = String::from_utf8(raw).map_err(|_| bad())?;
+    let bad = || cursor::not_ours(cursor);
+    let raw = cursor::open(cursor)?;
     let mut parts = raw.split(':');
     if parts.next() != Some("c") {
         return Err(bad());
@@ -518,37 +515,61 @@ impl Cluster {
     }
 }
 
+/// Where a row's [`Found`] fields are: `id`, `aid`, `id_hash`, `gid`, `published`, `w` and,
+/// when grouped, `n`.
+struct FoundColumns {
+    doc: usize,
+    id: usize,
+    id_hash: usize,
+    group: usize,
+    published: usize,
+    score: usize,
+    in_group: Option<usize>,
+}
+
+impl FoundColumns {
+    fn of(rows: &Rows) -> Result<FoundColumns> {
+        let col = |n: &str| rows.column(n);
+        Ok(FoundColumns {
+            doc: col("id")?,
+            id: col(layout::ARTICLE_ID)?,
+            id_hash: col(ID_HASH)?,
+            group: col(layout::GROUP)?,
+            published: col(layout::PUBLISHED)?,
+            score: col("w")?,
+            in_group: col("n").ok(),
+        })
+    }
+
+    fn found(&self, r: &[Option<String>]) -> Found {
+        Found {
+            doc: uint(r, self.doc),
+            id: cell(r, self.id).to_string(),
+            id_hash: id_hash_of(int(r, self.id_hash)),
+            group: int(r, self.group) as u64,
+            score: float(r, self.score),
+            published: int(r, self.published),
+            in_group: self.in_group.map_or(1, |c| uint(r, c)),
+        }
+    }
+}
+
 /// Candidates from the rows of [`Cluster::candidates_select`].
 fn candidates_of(rows: &Rows) -> Result<Vec<Candidate>> {
+    // A candidate stands for itself, never for a group.
+    let found = FoundColumns {
+        in_group: None,
+        ..FoundColumns::of(rows)?
+    };
     let col = |n: &str| rows.column(n);
-    let ca = col(layout::ARTICLE_ID)?;
-    let (ci, ch, cg, cp) = (
-        col("id")?,
-        col(ID_HASH)?,
-        col(layout::GROUP)?,
-        col(layout::PUBLISHED)?,
-    );
-    let (cy, cd, cs, cw) = (
-        col(layout::YEAR)?,
-        col(layout::DAY)?,
-        col(layout::SOURCE)?,
-        col("w")?,
-    );
+    let (cy, cd, cs) = (col(layout::YEAR)?, col(layout::DAY)?, col(layout::SOURCE)?);
     // Present only when asked for.
     let ce = [layout::PERSON, layout::PLACE, layout::ORG].map(|n| col(n).ok());
     Ok(rows
         .rows
         .iter()
         .map(|r| Candidate {
-            found: Found {
-                doc: uint(r, ci),
-                id: cell(r, ca).to_string(),
-                id_hash: id_hash_of(int(r, ch)),
-                group: int(r, cg) as u64,
-                score: float(r, cw),
-                published: int(r, cp),
-                in_group: 1,
-            },
+            found: found.found(r),
             year: uint(r, cy) as u32,
             day: int(r, cd),
             source: cell(r, cs).to_string(),
@@ -561,32 +582,10 @@ fn rule_superset(rule: &SlopRule) -> Expr {
     Cond::Slop(rule.clone()).superset()
 }
 
-/// The found documents of listing rows (`id`, `aid`, `id_hash`, `gid`, `published`, `w`
-/// and, when grouped, `n`).
+/// The found documents of listing rows.
 fn found_of(rows: &Rows) -> Result<Vec<Found>> {
-    let col = |n: &str| rows.column(n);
-    let (ci, ca, ch, cg, cp, cw) = (
-        col("id")?,
-        col(layout::ARTICLE_ID)?,
-        col(ID_HASH)?,
-        col(layout::GROUP)?,
-        col(layout::PUBLISHED)?,
-        col("w")?,
-    );
-    let cn = col("n").ok();
-    Ok(rows
-        .rows
-        .iter()
-        .map(|r| Found {
-            doc: uint(r, ci),
-            id: cell(r, ca).to_string(),
-            id_hash: id_hash_of(int(r, ch)),
-            group: int(r, cg) as u64,
-            score: float(r, cw),
-            published: int(r, cp),
-            in_group: cn.map_or(1, |c| uint(r, c)),
-        })
-        .collect())
+    let found = FoundColumns::of(rows)?;
+    Ok(rows.rows.iter().map(|r| found.found(r)).collect())
 }
 
 impl Cluster {

@@ -112,6 +112,28 @@ pub fn corpus_engine() -> (tempfile::TempDir, Engine, IndexSummary) {
     (dir, engine, summary)
 }
 
+/// `docs` (id, title, body, date) indexed in a fresh temp dir (kept alive by the guard).
+pub fn engine_with(docs: &[(&str, &str, &str, &str)]) -> (tempfile::TempDir, Engine) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let input = dir.path().join("docs.jsonl");
+    write_jsonl(&input, docs);
+    index_into(&dir.path().join("ix"), &[input], 100);
+    let engine = Engine::open(&dir.path().join("ix"), false).expect("open");
+    (dir, engine)
+}
+
+/// The JSON a real server answers a GET of `url` with.
+pub fn get_json(url: &str) -> serde_json::Value {
+    ureq::get(url)
+        .call()
+        .unwrap_or_else(|e| panic!("{url}: {e}"))
+        .body_mut()
+        .read_to_string()
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_else(|| panic!("{url}: not JSON"))
+}
+
 /// Every-word matches of `q` (no partial top-up), up to 100.
 pub fn search(engine: &Engine, q: &str) -> SearchResponse {
     let mut req = SearchRequest::new(q);

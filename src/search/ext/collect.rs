@@ -65,6 +65,19 @@ pub struct MatchCollector {
     pub facets: bool,
 }
 
+impl MatchCollector {
+    /// Every match of `searcher`'s index in `sort` order, each article on its own.
+    pub fn every(searcher: &tantivy::Searcher, sort: Sort) -> MatchCollector {
+        MatchCollector {
+            sort,
+            after: None,
+            limit: (searcher.num_docs() as usize).max(1),
+            collapse: false,
+            facets: false,
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Matches {
     pub total: u64,

@@ -24,7 +24,26 @@ pub fn encode(at: &Position, sort: Sort, binding: u64) -> String {
         at.key.key.to_bits(),
         at.key.id
     );
+    seal(&raw)
+}
+
+/// A cursor's fields, made opaque (URL-safe base64).
+pub(crate) fn seal(raw: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+}
+
+/// The fields a cursor carries, or the error for a string this server did not give out.
+pub(crate) fn open(cursor: &str) -> Result<String> {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor.as_bytes())
+        .ok()
+        .and_then(|raw| String::from_utf8(raw).ok())
+        .ok_or_else(|| not_ours(cursor))
+}
+
+/// The error for a cursor this server did not give out (or one it cannot read).
+pub(crate) fn not_ours(cursor: &str) -> Error {
+    Error::BadRequest(format!("cursor {cursor:?} is not one this server gave out"))
 }
 
 fn tag(sort: Sort, reranked: bool) -> &'static str {
@@ -36,11 +55,8 @@ fn tag(sort: Sort, reranked: bool) -> &'static str {
 }
 
 pub fn decode(cursor: &str, sort: Sort, binding: u64) -> Result<Position> {
-    let bad = || Error::BadRequest(format!("cursor {cursor:?} is not one this server gave out"));
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor.as_bytes())
-        .map_err(|_| bad())?;
-    let raw = String::from_utf8(raw).map_err(|_| bad())?;
+    let bad = || not_ours(cursor);
+    let raw = open(cursor)?;
     let mut parts = raw.split(':');
     let tag_given = parts.next().ok_or_else(bad)?;
     let mut hex = || {

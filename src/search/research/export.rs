@@ -196,13 +196,7 @@ impl Engine {
             Sort::Date
         };
         let searcher = self.searcher();
-        let collector = MatchCollector {
-            sort,
-            after: None,
-            limit: (searcher.num_docs() as usize).max(1),
-            collapse: false,
-            facets: false,
-        };
+        let collector = MatchCollector::every(&searcher, sort);
         let matches = searcher.search(&*with_deadline(q, &req.deadline), &collector)?;
         finished(&req.deadline)?;
         let mut writer = ExportWriter::start(req, out)?;

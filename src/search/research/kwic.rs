@@ -178,13 +178,7 @@ impl Engine {
         terms_by_field(&parsed.node, &mut title_terms, &mut body_terms);
         let searcher = self.searcher();
         // Every match, newest first: which articles hold the lines is known only by reading.
-        let collector = MatchCollector {
-            sort: Sort::Date,
-            after: None,
-            limit: (searcher.num_docs() as usize).max(1),
-            collapse: false,
-            facets: false,
-        };
+        let collector = MatchCollector::every(&searcher, Sort::Date);
         let matches = searcher.search(&*with_deadline(q, &req.deadline), &collector)?;
         finished(&req.deadline)?;
         let mut lines = Lines::new(req.width, req.limit);

@@ -71,10 +71,21 @@ pub fn keys(
     doc_freq: &dyn Fn(&str) -> u64,
     docs: u64,
 ) -> Vec<Key> {
+    // Each entity normalized once, with its kind (the first kind that names it).
+    let mut entity_kinds: Vec<(String, EntityKind)> = Vec::new();
+    for kind in EntityKind::ALL {
+        for e in entities.of(kind) {
+            let e = normalize(e);
+            if !entity_kinds.iter().any(|(known, _)| *known == e) {
+                entity_kinds.push((e, kind));
+            }
+        }
+    }
     let entity_of = |w: &str| {
-        EntityKind::ALL
-            .into_iter()
-            .find(|k| entities.of(*k).iter().any(|e| normalize(e) == w))
+        entity_kinds
+            .iter()
+            .find(|(e, _)| e == w)
+            .map(|(_, kind)| *kind)
     };
     let mut counts: HashMap<String, (f32, f32)> = HashMap::new();
     let lead_end = body
@@ -109,19 +120,16 @@ pub fn keys(
         }
     }
     // Entities the tagger cut apart here (加兰特 → 加 兰特) still count, where the text has them.
-    for kind in EntityKind::ALL {
-        for e in entities.of(kind) {
-            let e = normalize(e);
-            if counts.contains_key(&e) || !can_be_key(&e) {
-                continue;
-            }
-            let tf: f32 = parts
-                .iter()
-                .map(|(text, at)| text.matches(e.as_str()).count() as f32 * at)
-                .sum();
-            if tf > 0.0 {
-                counts.insert(e, (tf, 1.0));
-            }
+    for (e, _) in &entity_kinds {
+        if counts.contains_key(e) || !can_be_key(e) {
+            continue;
+        }
+        let tf: f32 = parts
+            .iter()
+            .map(|(text, at)| text.matches(e.as_str()).count() as f32 * at)
+            .sum();
+        if tf > 0.0 {
+            counts.insert(e.clone(), (tf, 1.0));
         }
     }
     let generic = if docs >= GENERIC_MIN_DOCS {
