@@ -2,6 +2,13 @@
 //! character 5-shingles (with LSH bands to find near-duplicate candidates quickly), and
 //! the numbers the text states.
 //!
+//! The signature is a one-permutation MinHash (Li, Owen and Zhang 2012): each shingle is
+//! hashed once, its top bits choose one of [`NUM_HASHES`] bins and each bin keeps its
+//! smallest value; empty bins borrow from a filled one chosen by a fixed probe sequence
+//! (Shrivastava 2017), so two texts still agree on a bin with probability about their
+//! Jaccard similarity: the estimate 64 independent hash functions per shingle gave, for
+//! one hash per shingle (benches/README.md has the ingest figures).
+//!
 //! Only CJK characters, letters and digits count, so reprints with other punctuation,
 //! spacing or full-width forms hash alike. The numbers tell a copy from another instance
 //! of a template: two daily epidemic reports share most of their shingles, but not their
@@ -65,30 +72,10 @@ impl Fingerprint {
     }
 }
 
-/// splitmix64 as a `const fn`, to derive the hash family at compile time.
-const fn splitmix(i: u64) -> u64 {
-    let mut z = i.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
-const fn family(salt: u64, odd: bool) -> [u64; NUM_HASHES] {
-    let mut out = [0u64; NUM_HASHES];
-    let mut i = 0;
-    while i < NUM_HASHES {
-        out[i] = splitmix(salt.wrapping_add(i as u64));
-        if odd {
-            out[i] |= 1;
-        }
-        i += 1;
-    }
-    out
-}
-
-/// The MinHash functions h_i(x) = (a_i·x + b_i) >> 32 over a 64-bit shingle hash.
-static MULTIPLIERS: [u64; NUM_HASHES] = family(0x5eed_0001, true);
-static ADDENDS: [u64; NUM_HASHES] = family(0x5eed_1001, false);
+/// The stored signature's header: the number of bins, with the scheme in the high bits
+/// (bare `NUM_HASHES`: the 64-function MinHash of earlier indexes, which new signatures
+/// cannot be compared with).
+const SCHEME_ONE_PERMUTATION: u32 = 2 << 16;
 
 #[inline]
 fn mix(mut z: u64) -> u64 {
@@ -119,26 +106,53 @@ pub fn fingerprint(text: &str) -> Fingerprint {
             numbers,
         };
     }
-    let mut mins = vec![u32::MAX; NUM_HASHES];
+    let mut mins = [u32::MAX; NUM_HASHES];
+    let mut filled = [false; NUM_HASHES];
     for window in chars.windows(SHINGLE) {
         let mut h = 0x9e37_79b9_7f4a_7c15u64;
         for c in window {
             h = mix(h ^ *c as u64);
         }
-        // Multiply-shift: one multiply and add per hash function instead of a full mix
-        // (ingest with reprint detection on 30k articles: +28% → see benches/README).
-        for (m, (a, b)) in mins.iter_mut().zip(MULTIPLIERS.iter().zip(ADDENDS.iter())) {
-            let v = (h.wrapping_mul(*a).wrapping_add(*b) >> 32) as u32;
-            if v < *m {
-                *m = v;
-            }
+        let bin = (h >> 58) as usize;
+        let value = h as u32;
+        filled[bin] = true;
+        if value < mins[bin] {
+            mins[bin] = value;
         }
     }
+    let mins = densify(&mins, &filled);
     Fingerprint {
         exact,
         minhash: mins,
         numbers,
     }
+}
+
+/// Probes of the sequence before an empty bin walks to the next bin instead.
+const MAX_PROBES: u64 = 1024;
+
+/// Every empty bin takes the value of the first filled bin on its own probe sequence, a
+/// function of the bin alone, so texts with the same filled bins fill alike.
+fn densify(mins: &[u32; NUM_HASHES], filled: &[bool; NUM_HASHES]) -> Vec<u32> {
+    if !filled.iter().any(|&f| f) {
+        return mins.to_vec();
+    }
+    (0..NUM_HASHES)
+        .map(|bin| {
+            let mut attempt = 0u64;
+            let mut from = bin;
+            while !filled[from] {
+                attempt += 1;
+                from = if attempt <= MAX_PROBES {
+                    (mix(((bin as u64) << 32) | attempt) % NUM_HASHES as u64) as usize
+                } else {
+                    // A sequence this unlucky (about e^-16 with one bin filled) walks on.
+                    (from + 1) % NUM_HASHES
+                };
+            }
+            mins[from]
+        })
+        .collect()
 }
 
 /// The characters a fingerprint counts: letters and digits, normalized.
@@ -267,7 +281,12 @@ pub fn similarity(a: &[u32], b: &[u32]) -> f64 {
 pub fn to_bytes(fp: &Fingerprint) -> Vec<u8> {
     let mut out = Vec::new();
     let mut put = |v: u32| out.extend(v.to_le_bytes());
-    put(fp.minhash.len() as u32);
+    let scheme = if fp.minhash.is_empty() {
+        0
+    } else {
+        SCHEME_ONE_PERMUTATION
+    };
+    put(fp.minhash.len() as u32 | scheme);
     fp.minhash.iter().for_each(|&v| put(v));
     put(fp.numbers.len() as u32);
     fp.numbers.iter().for_each(|&v| put(v));
@@ -280,16 +299,26 @@ pub fn from_bytes(bytes: &[u8], exact: u64) -> Fingerprint {
     let mut values = bytes
         .chunks_exact(4)
         .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]));
-    let list = |values: &mut dyn Iterator<Item = u32>| -> Option<Vec<u32>> {
-        let n = values.next()? as usize;
+    let list = |values: &mut dyn Iterator<Item = u32>, header: u32| -> Option<Vec<u32>> {
+        let n = (header & 0xffff) as usize;
         let v: Vec<u32> = values.take(n).collect();
         (v.len() == n).then_some(v)
     };
     let mut read = || -> Option<Fingerprint> {
+        let header = values.next()?;
+        let minhash = list(&mut values, header)?;
+        // A signature of the older scheme says nothing comparable: only exact copies of
+        // that article are found until it is indexed again.
+        let minhash = if header & !0xffff == SCHEME_ONE_PERMUTATION {
+            minhash
+        } else {
+            Vec::new()
+        };
+        let header = values.next()?;
         Some(Fingerprint {
             exact,
-            minhash: list(&mut values)?,
-            numbers: list(&mut values)?,
+            minhash,
+            numbers: list(&mut values, header)?,
         })
     };
     read().unwrap_or(Fingerprint {
@@ -390,6 +419,43 @@ mod tests {
             &visit("埃及总统塞西")
         ));
         assert!(!same_text("", ""));
+    }
+
+    #[test]
+    fn the_stored_form_reads_back_and_an_older_signature_is_left_out() {
+        let text =
+            "新华社北京电 国务院总理今天在人民大会堂会见来访的外国客人，双方就经济合作交换了意见。"
+                .repeat(4);
+        let fp = fingerprint(&format!("{text}2025年12月6日"));
+        assert_eq!(fp.minhash.len(), NUM_HASHES);
+        assert_eq!(from_bytes(&to_bytes(&fp), fp.exact), fp);
+        // The 64-function form: a bare length before the values.
+        let mut old = Vec::new();
+        for v in std::iter::once(NUM_HASHES as u32)
+            .chain(fp.minhash.iter().copied())
+            .chain(std::iter::once(fp.numbers.len() as u32))
+            .chain(fp.numbers.iter().copied())
+        {
+            old.extend(v.to_le_bytes());
+        }
+        let read = from_bytes(&old, fp.exact);
+        assert!(read.minhash.is_empty());
+        assert_eq!(read.numbers, fp.numbers);
+    }
+
+    #[test]
+    fn empty_bins_are_filled_alike_and_from_filled_bins() {
+        let mut mins = [u32::MAX; NUM_HASHES];
+        let mut filled = [false; NUM_HASHES];
+        for (bin, value) in [(3, 7), (40, 9)] {
+            mins[bin] = value;
+            filled[bin] = true;
+        }
+        let dense = densify(&mins, &filled);
+        assert!(dense.iter().all(|v| *v == 7 || *v == 9), "{dense:?}");
+        assert_eq!(dense[3], 7);
+        assert_eq!(dense[40], 9);
+        assert_eq!(densify(&mins, &filled), dense);
     }
 
     #[test]

@@ -10,47 +10,72 @@ const LEAD_CHARS: usize = 20;
 /// Text pieces, each marked as a match or not.
 pub type Fragments = Vec<(String, bool)>;
 
+/// A text prepared for matching: its characters without whitespace, normalized, each
+/// with its byte range in the text. Built once per text, whatever the number of terms
+/// (a headline query has a dozen, and normalizing the body for each was most of a
+/// result page's snippet time).
+struct Haystack {
+    /// Byte offsets as `u32`: a stored text is at most 16 MiB (`ingest::limits`), and the
+    /// smaller entries keep the vector in cache.
+    kept: Vec<(char, u32, u32)>,
+}
+
+impl Haystack {
+    fn new(text: &str) -> Haystack {
+        // Sized up front: growing by doubling moved the vector several times per body.
+        let mut kept = Vec::with_capacity(text.len());
+        kept.extend(
+            text.char_indices()
+                .map(|(i, c)| (normalize_char(c), i as u32, (i + c.len_utf8()) as u32))
+                .filter(|(c, _, _)| !c.is_whitespace()),
+        );
+        Haystack { kept }
+    }
+
+    /// Byte ranges of the occurrences of `needle`, as [`find_exact`] gives them.
+    fn find(&self, needle: &str) -> Vec<(usize, usize)> {
+        let needle: Vec<char> = normalize(needle)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let mut out = Vec::new();
+        let Some(&first) = needle.first() else {
+            return out;
+        };
+        if self.kept.len() < needle.len() {
+            return out;
+        }
+        for start in 0..=self.kept.len() - needle.len() {
+            if self.kept[start].0 == first
+                && self.kept[start + 1..start + needle.len()]
+                    .iter()
+                    .zip(&needle[1..])
+                    .all(|((c, _, _), n)| c == n)
+            {
+                let end = self.kept[start + needle.len() - 1].2;
+                out.push((self.kept[start].1 as usize, end as usize));
+            }
+        }
+        out
+    }
+}
+
 /// Where `needle` occurs in `text` as the exact view finds it: after normalization, with
 /// whitespace ignored on both sides (Ctrl-F over the normalized text). Byte ranges of
 /// `text`, from the first matched character to the end of the last.
 pub fn find_exact(text: &str, needle: &str) -> Vec<(usize, usize)> {
-    let needle: Vec<char> = normalize(needle)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    if needle.is_empty() {
-        return Vec::new();
-    }
-    // The text's characters without whitespace, each with its byte range in `text`.
-    let kept: Vec<(char, usize, usize)> = text
-        .char_indices()
-        .map(|(i, c)| (normalize_char(c), i, i + c.len_utf8()))
-        .filter(|(c, _, _)| !c.is_whitespace())
-        .collect();
-    let mut out = Vec::new();
-    if kept.len() < needle.len() {
-        return out;
-    }
-    for start in 0..=kept.len() - needle.len() {
-        if kept[start..start + needle.len()]
-            .iter()
-            .zip(&needle)
-            .all(|((c, _, _), n)| c == n)
-        {
-            out.push((kept[start].1, kept[start + needle.len() - 1].2));
-        }
-    }
-    out
+    Haystack::new(text).find(needle)
 }
 
 /// The occurrences of any of `terms` in `text`, as keyword-in-context lists them: each
 /// term's occurrences left to right without overlap (as "find next" steps through them),
 /// then those of different terms that overlap merged. Byte ranges, sorted.
 pub fn occurrences(text: &str, terms: &[String]) -> Vec<(usize, usize)> {
+    let haystack = Haystack::new(text);
     let mut ranges = Vec::new();
     for t in terms {
         let mut end = 0;
-        for (a, b) in find_exact(text, t) {
+        for (a, b) in haystack.find(t) {
             if a >= end {
                 ranges.push((a, b));
                 end = b;
@@ -71,7 +96,8 @@ pub fn occurrences(text: &str, terms: &[String]) -> Vec<(usize, usize)> {
 /// Match ranges (byte offsets into `text`) of any of `terms`, merged where they overlap or
 /// touch (for highlighting) and sorted.
 pub fn match_ranges(text: &str, terms: &[String]) -> Vec<(usize, usize)> {
-    let mut ranges: Vec<(usize, usize)> = terms.iter().flat_map(|t| find_exact(text, t)).collect();
+    let haystack = Haystack::new(text);
+    let mut ranges: Vec<(usize, usize)> = terms.iter().flat_map(|t| haystack.find(t)).collect();
     ranges.sort();
     let mut merged: Vec<(usize, usize)> = Vec::new();
     for (s, e) in ranges {
@@ -90,8 +116,25 @@ pub fn snippet(text: &str, terms: &[String]) -> Fragments {
         return Vec::new();
     }
     let char_at = |byte: usize| chars.partition_point(|(b, _)| *b < byte);
+    // Each matched string as a number, equal for equal normalized strings, so windows
+    // count distinct strings without normalizing them again for every window.
+    let mut names: Vec<String> = Vec::new();
+    let ids: Vec<usize> = ranges
+        .iter()
+        .map(|&(a, b)| {
+            let name = normalize(&text[a..b]);
+            match names.iter().position(|n| *n == name) {
+                Some(i) => i,
+                None => {
+                    names.push(name);
+                    names.len() - 1
+                }
+            }
+        })
+        .collect();
     // Pick the window start (in chars) covering the most distinct matched strings.
     let mut best = (0usize, 0usize);
+    let mut seen = vec![false; names.len()];
     for &(s, _) in &ranges {
         let start = char_at(s).saturating_sub(LEAD_CHARS);
         let end_byte = chars
@@ -99,14 +142,16 @@ pub fn snippet(text: &str, terms: &[String]) -> Fragments {
             .map(|c| c.0)
             .unwrap_or(text.len());
         let start_byte = chars[start].0;
-        let mut seen = std::collections::HashSet::new();
-        for &(a, b) in &ranges {
-            if a >= start_byte && b <= end_byte {
-                seen.insert(normalize(&text[a..b]));
+        seen.iter_mut().for_each(|s| *s = false);
+        let mut distinct = 0;
+        for (&(a, b), &id) in ranges.iter().zip(&ids) {
+            if a >= start_byte && b <= end_byte && !seen[id] {
+                seen[id] = true;
+                distinct += 1;
             }
         }
-        if seen.len() > best.1 {
-            best = (start, seen.len());
+        if distinct > best.1 {
+            best = (start, distinct);
         }
     }
     let start = best.0;
@@ -211,6 +256,56 @@ mod tests {
         assert_eq!(found("起,i"), vec!["起，i"]);
         assert!(found("起。i").is_empty());
         assert!(found(" ").is_empty());
+    }
+
+    /// The reference: every start position of the text tried in turn.
+    fn naive_find(text: &str, needle: &str) -> Vec<(usize, usize)> {
+        let needle: Vec<char> = normalize(needle)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let kept: Vec<(char, usize, usize)> = text
+            .char_indices()
+            .map(|(i, c)| (normalize_char(c), i, i + c.len_utf8()))
+            .filter(|(c, _, _)| !c.is_whitespace())
+            .collect();
+        let mut out = Vec::new();
+        if needle.is_empty() || kept.len() < needle.len() {
+            return out;
+        }
+        for start in 0..=kept.len() - needle.len() {
+            if kept[start..start + needle.len()]
+                .iter()
+                .zip(&needle)
+                .all(|((c, _, _), n)| c == n)
+            {
+                out.push((kept[start].1, kept[start + needle.len() - 1].2));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn one_haystack_finds_what_a_scan_per_term_finds() {
+        let text = "臺灣 經濟\n持續成長，台湾经济增长经济 经济。ＡＢＣ abc经";
+        let haystack = Haystack::new(text);
+        for needle in [
+            "经济",
+            "台湾经济",
+            "经",
+            "abc",
+            "ABC经",
+            " ",
+            "",
+            "济增长经济经济",
+            "。a",
+        ] {
+            assert_eq!(
+                haystack.find(needle),
+                naive_find(text, needle),
+                "{needle:?}"
+            );
+        }
     }
 
     #[test]
