@@ -13,14 +13,13 @@ pub mod snippet;
 
 // The wings' modules under their short names, as the rest of the crate and users know them.
 pub use ext::{collect, deadline};
-use ext::{cursor, enough, ids, prefix, stats};
+use ext::{columns, cursor, enough, ids, prefix, stats};
 pub use language::{compile, query};
 pub use research::{chart, entities, export, kwic, related, trend};
 
 use std::path::Path;
 
 use tantivy::collector::{DocSetCollector, TopDocs};
-use tantivy::columnar::Column;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
@@ -446,21 +445,12 @@ impl Engine {
         let top = searcher.search(&*query, &TopDocs::with_limit(limit).order_by_score())?;
         let mut seen: std::collections::HashSet<u64> = shown.iter().map(|e| e.group).collect();
         let mut candidates = Vec::with_capacity(top.len());
-        // Columns opened once per segment: opening one looks it up by name, which cost
-        // more than reading a value.
-        let mut columns: Vec<Option<(Column<u64>, Column<u64>)>> =
-            vec![None; searcher.segment_readers().len()];
+        let mut columns = columns::PerSegment::new(searcher, |r: &tantivy::SegmentReader| {
+            let ff = r.fast_fields();
+            Ok((ff.u64(ID_HASH)?, ff.u64(GROUP)?))
+        });
         for (score, address) in top {
-            let slot = columns
-                .get_mut(address.segment_ord as usize)
-                .ok_or_else(|| Error::Internal("a hit in an unknown segment".into()))?;
-            if slot.is_none() {
-                let ff = searcher.segment_reader(address.segment_ord).fast_fields();
-                *slot = Some((ff.u64(ID_HASH)?, ff.u64(GROUP)?));
-            }
-            let Some((ids, groups)) = slot.as_ref() else {
-                continue;
-            };
+            let (ids, groups) = columns.get(address.segment_ord)?;
             let id = ids.first(address.doc_id).unwrap_or(0);
             let group = if req.collapse {
                 groups.first(address.doc_id).unwrap_or(id)

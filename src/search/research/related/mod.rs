@@ -15,13 +15,14 @@ use std::collections::HashSet;
 use serde::Serialize;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Searcher, Term};
+use tantivy::{DocAddress, Term};
 
 use crate::analyze::entities::{Entities, EntityKind};
 use crate::analyze::normalize::normalize;
 use crate::error::{Error, Result};
 use crate::index::schema::{GROUP, PUBLISHED};
 use crate::search::collect::{Entry, MatchCollector, Sort};
+use crate::search::ext::columns::PerSegment;
 use crate::search::request::Deadline;
 use crate::search::{compile, finished, with_deadline, Engine, Hit};
 pub use keys::{Key, KEYS};
@@ -175,7 +176,16 @@ impl Engine {
                 )),
             ),
         ]);
-        let seed_secs = published_secs(&searcher, address)?;
+        let mut published = PerSegment::new(&searcher, |r: &tantivy::SegmentReader| {
+            Ok(r.fast_fields().date(PUBLISHED)?)
+        });
+        let mut published_secs = |at: DocAddress| -> Result<Option<i64>> {
+            Ok(published
+                .get(at.segment_ord)?
+                .first(at.doc_id)
+                .map(|d| d.into_timestamp_secs()))
+        };
+        let seed_secs = published_secs(address)?;
         let mut windows: Vec<Option<i64>> = Vec::new();
         match (req.days, seed_secs) {
             (Some(d), Some(_)) => windows.push(Some(i64::from(d))),
@@ -212,7 +222,7 @@ impl Engine {
                 if !seen.insert(entry.group) {
                     continue;
                 }
-                let secs = published_secs(&searcher, entry.address)?;
+                let secs = published_secs(entry.address)?;
                 let days_apart = match (seed_secs, secs) {
                     (Some(a), Some(b)) => Some((a - b).abs() / 86_400),
                     _ => None,
@@ -230,6 +240,16 @@ impl Engine {
         // Reading a candidate costs a document fetch: only as many as can still matter.
         candidates.truncate(req.limit * 3 + 10);
         let leading = leading_entities(&article.title, &article.body, &entities);
+        // The seed's entities as candidates' text is searched: normalized once, not per candidate.
+        let seed_entities: Vec<(EntityKind, &String, String)> = EntityKind::ALL
+            .into_iter()
+            .flat_map(|kind| {
+                entities
+                    .of(kind)
+                    .iter()
+                    .map(move |e| (kind, e, normalize(e)))
+            })
+            .collect();
         let mut scored = Vec::new();
         for mut c in candidates {
             let other = self.article_at(&searcher, c.entry.address)?;
@@ -245,13 +265,12 @@ impl Engine {
             if c.similarity < RELEVANCE_FLOOR || shared.len() < MIN_SHARED_KEYS {
                 continue;
             }
-            let named: Vec<SharedEntity> = EntityKind::ALL
-                .into_iter()
-                .flat_map(|kind| entities.of(kind).iter().map(move |e| (kind, e)))
-                .filter(|(_, e)| text.contains(normalize(e).as_str()))
-                .map(|(kind, e)| SharedEntity {
-                    value: e.clone(),
-                    kind,
+            let named: Vec<SharedEntity> = seed_entities
+                .iter()
+                .filter(|(_, _, normalized)| text.contains(normalized.as_str()))
+                .map(|(kind, e, _)| SharedEntity {
+                    value: (*e).clone(),
+                    kind: *kind,
                 })
                 .collect();
             scored.push((
@@ -308,15 +327,6 @@ impl Engine {
         }
         BooleanQuery::new(should)
     }
-}
-
-fn published_secs(searcher: &Searcher, address: DocAddress) -> Result<Option<i64>> {
-    Ok(searcher
-        .segment_reader(address.segment_ord)
-        .fast_fields()
-        .date(PUBLISHED)?
-        .first(address.doc_id)
-        .map(|d| d.into_timestamp_secs()))
 }
 
 /// The seed's entities named in its title or the head of its body: what its story is
