@@ -811,6 +811,24 @@ fn partial_hits_reprints_and_repaired_queries_are_shown() {
         "document.getElementById('q').value === '脱贫 person:吴志刚' && document.getElementById('loading').hidden          && !!document.querySelector('#facets [data-facet=person] button.active')",
         "the person added to the query",
     );
+    // A question: the words it did not require, told in Chinese.
+    let question = "援疆教育怎么样";
+    b.open(&format!(
+        "{base}/#/search?q={}",
+        urlencoding::encode(question)
+    ));
+    wait_for_results(&mut b, "results of a question");
+    b.wait_until(
+        "document.getElementById('loading').hidden && !document.getElementById('warnings').hidden",
+        "the question's warning",
+    );
+    assert_eq!(
+        strings(
+            &b.eval("[...document.querySelectorAll('#warnings li')].map(l => l.textContent)"),
+            "warnings",
+        ),
+        vec!["疑问词不要求出现：怎么样".to_string()]
+    );
     drop(b);
     server.stop();
 }

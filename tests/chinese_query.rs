@@ -540,6 +540,80 @@ fn common_words_do_not_stand_in_for_rare_ones() {
     assert!(page.iter().any(|(id, _)| id == "k4"));
 }
 
+/// People type questions. The words that ask (我想知道, 什么时候, 怎么样) are in none of
+/// the articles that answer, and counted as words they made articles that share only them
+/// and one other word match; they are not required, the words that say are.
+#[test]
+fn question_words_are_not_required() {
+    let docs: Vec<(&str, &str, &str, &str)> = vec![
+        (
+            "q1",
+            "港珠澳大桥今天通车",
+            "港珠澳大桥今天正式通车运营，粤港澳三地往来更加便捷。",
+            "2018-10-24",
+        ),
+        (
+            "q2",
+            "大桥通车一周年",
+            "港珠澳大桥通车一年来，车流量持续增长。",
+            "2019-10-24",
+        ),
+        (
+            "q3",
+            "网友关心春节放假安排",
+            "我想知道什么时候放假，网友们都想知道，也关心新路什么时候通车。",
+            "2019-01-10",
+        ),
+        (
+            "q4",
+            "今年粮食产量再创新高",
+            "今年全国粮食产量再创历史新高，丰收已成定局。",
+            "2021-12-06",
+        ),
+        (
+            "q5",
+            "汽车市场怎么样",
+            "今年汽车产量怎么样？记者走访了多家车企，产量稳中有升。",
+            "2021-12-01",
+        ),
+        (
+            "q6",
+            "北京冬奥会开幕",
+            "北京冬奥会今晚开幕，开幕式在国家体育场举行。",
+            "2022-02-04",
+        ),
+    ];
+    let (_d, e) = engine_with(&docs);
+    let full = |q: &str| -> Vec<String> {
+        let (_, page) = partial_page(&e, q);
+        let mut v: Vec<String> = page
+            .into_iter()
+            .filter(|(_, partial)| !partial)
+            .map(|(id, _)| id)
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(full("我想知道港珠澳大桥什么时候通车"), vec!["q1", "q2"]);
+    assert_eq!(full("今年粮食产量怎么样"), vec!["q4"]);
+    assert_eq!(full("请问北京冬奥会什么时候开幕"), vec!["q6"]);
+    assert_eq!(full("港珠澳大桥通车最新消息"), vec!["q1", "q2"]);
+    // The answer says what it did not require.
+    let warnings = |q: &str| e.search(&SearchRequest::new(q)).expect("search").warnings;
+    assert_eq!(
+        warnings("我想知道港珠澳大桥什么时候通车"),
+        vec!["question words not required: 我 想 知道 什么 时候"]
+    );
+    assert!(warnings("港珠澳大桥 通车").is_empty());
+    // Typed apart, the same.
+    assert_eq!(full("港珠澳大桥 什么时候 通车"), vec!["q1", "q2"]);
+    assert_eq!(full("今年 粮食 产量 怎么样"), vec!["q4"]);
+    // A quoted question is an exact string, and a question of nothing but asking words
+    // keeps them.
+    assert_eq!(full("\"什么时候通车\""), vec!["q3"]);
+    assert_eq!(full("什么时候"), vec!["q3"]);
+}
+
 /// An index whose articles all lack a title (or a body) searches only the field they fill:
 /// the empty one could neither match nor score. The hits are the same either way.
 #[test]

@@ -451,6 +451,10 @@ fn a_cluster_answers_as_the_local_index() {
         "person:李克强 经济",
         "place:南京 OR place:北京",
         "-place:北京 改革",
+        "我想知道人民银行什么时候降息",
+        "经济发展怎么样",
+        "经济 什么时候 发展",
+        "什么时候",
     ];
     let no = Filters::default();
     let mut compared = 0;

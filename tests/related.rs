@@ -215,6 +215,90 @@ fn title_and_lead_outweigh_a_bulletins_second_item() {
     );
 }
 
+/// A roundup names the story only after its other items; a report of the story names it up
+/// front. Both share the same words with the seed, the roundup more often.
+#[test]
+fn a_report_that_leads_with_the_story_outranks_a_roundup_that_mentions_it_late() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let story = "蓝鲸湾港口扩建工程开工，新建集装箱泊位和防波堤，罗安平在开工仪式上介绍，扩建后港口吞吐能力翻番。";
+    let mut docs = filler();
+    docs.push(doc(
+        "seed",
+        "蓝鲸湾港口扩建工程开工",
+        &story.repeat(2),
+        "2024-05-10",
+    ));
+    docs.push(doc(
+        "report",
+        "蓝鲸湾港口扩建工程首批泊位打桩",
+        "蓝鲸湾港口扩建工程首批泊位今天打桩，施工单位昼夜作业。",
+        "2024-05-12",
+    ));
+    let other_items = "春耕备耕有序推进，农资供应充足。地铁新线开通，客流平稳。高校招聘会举办，岗位三千余个。博物馆推出特展，观众排队参观。图书馆延长开放时间，读者夜间借阅。供暖检修启动，管网排查隐患。";
+    docs.push(doc(
+        "roundup",
+        "国内新闻快讯",
+        &format!("{}{story}", other_items.repeat(4)),
+        "2024-05-12",
+    ));
+    let engine = engine_of(dir.path(), &docs);
+    let r = related(&engine, "seed");
+    let found = ids(&r);
+    let report = found.iter().position(|i| *i == "report");
+    let roundup = found.iter().position(|i| *i == "roundup");
+    let scores: Vec<(&str, f32)> = r
+        .hits
+        .iter()
+        .map(|h| (h.hit.id.as_str(), h.hit.score))
+        .collect();
+    assert_eq!(report, Some(0), "{scores:?}");
+    assert!(roundup.is_none_or(|i| i > 0), "{found:?}");
+}
+
+/// A headline word the dictionary lacks (绿道, cut into 绿 and 道) is still what the story
+/// is about: it is found in the exact view, and the story that shares it comes first.
+#[test]
+fn a_headline_word_the_dictionary_lacks_finds_the_same_topic() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut docs = filler();
+    docs.push(doc(
+        "seed",
+        "海川：青禾湾绿道 还绿于城",
+        "海川青禾湾绿道全长三十公里，沿线新建公园和驿站，市民骑行散步，绿道串起湖泊湿地。",
+        "2021-04-01",
+    ));
+    docs.push(doc(
+        "greenway",
+        "海川：滨江绿道全线贯通",
+        "海川滨江绿道今天全线贯通，绿道连接沿江十个公园，市民可以骑行游览。",
+        "2021-04-03",
+    ));
+    docs.push(doc(
+        "park",
+        "海川新建口袋公园",
+        "海川今年新建口袋公园二十个，公园绿化提升，居民休闲更方便。",
+        "2021-04-03",
+    ));
+    let engine = engine_of(dir.path(), &docs);
+    let r = related(&engine, "seed");
+    assert!(r.keywords.iter().any(|k| k == "绿道"), "{:?}", r.keywords);
+    assert_eq!(
+        ids(&r).first(),
+        Some(&"greenway"),
+        "{:?} {:?}",
+        r.keywords,
+        r.hits
+            .iter()
+            .map(|h| (h.hit.id.clone(), h.hit.score, h.reason.clone()))
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        r.hits[0].reason.iter().any(|k| k == "绿道"),
+        "{:?}",
+        r.hits[0].reason
+    );
+}
+
 #[test]
 fn numbers_dates_and_generic_words_are_not_keys() {
     let dir = tempfile::tempdir().expect("tmp");

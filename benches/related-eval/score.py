@@ -16,6 +16,8 @@ Metrics per split (standard library only; see README.md):
   nDCG@10    gains 2/1/0 from judgments.tsv, ideal ranking from all judged docs of the seed
   P@10(2)    grade-2 (same story) docs among the top 10, divided by 10
   story@5    share of seeds with a grade-2 doc in the top 5
+  ceilings   what the judgments allow: P@10(2) with every judged grade-2 doc in the top 10, and
+             story@5 over only the seeds that have a judged grade-2 doc
   results    mean number of results returned (after dropping the seed's own copies)
   unjudged   returned docs in the top 10 that have no judgment (counted as 0 in the metrics)
 """
@@ -143,6 +145,8 @@ def score_seed(ranked, judged):
         "results": len(top),
         "unjudged": [d for d in top if d not in judged],
         "has_story": any(g == 2 for g in judged.values()),
+        # The best P@10 any ranking could reach: every judged same-story doc in the top 10.
+        "p10_ceiling": min(K, sum(1 for g in judged.values() if g == 2)) / K,
     }
 
 
@@ -155,6 +159,9 @@ def summarize(rows):
         "p@10_story": sum(r["p10"] for r in rows) / n if n else 0.0,
         "story_in_top5": sum(r["story5"] for r in rows) / n if n else 0.0,
         "seeds_with_story": sum(1 for r in rows if r["has_story"]),
+        "p@10_story_ceiling": sum(r["p10_ceiling"] for r in rows) / n if n else 0.0,
+        "story_in_top5_of_seeds_with_story": (
+            sum(r["story5"] for r in rows) / max(1, sum(1 for r in rows if r["has_story"]))),
         "seeds_with_relevant": len(nd),
         "mean_results": sum(r["results"] for r in rows) / n if n else 0.0,
         "unjudged": sum(len(r["unjudged"]) for r in rows),
@@ -226,12 +233,23 @@ def main():
     if a.json:
         print(json.dumps(summary, ensure_ascii=False, indent=1))
     else:
-        print("| split | seeds | nDCG@10 | P@10 same story | same story in top 5 | mean results | unjudged |")
-        print("|---|---|---|---|---|---|---|")
-        for s in splits:
-            m = summary[s]
-            print(f"| {s} | {m['seeds']} | {m['ndcg@10']:.3f} | {m['p@10_story']:.3f} | "
-                  f"{m['story_in_top5']:.3f} | {m['mean_results']:.1f} | {m['unjudged']} |")
+        def table(columns, cells):
+            """One markdown row per split: `cells(m)` gives the row's cells after the split."""
+            print("| split | " + " | ".join(columns) + " |")
+            print("|---" * (len(columns) + 1) + "|")
+            for s in splits:
+                print(f"| {s} | " + " | ".join(cells(summary[s])) + " |")
+
+        table(["seeds", "nDCG@10", "P@10 same story", "same story in top 5", "mean results",
+               "unjudged"],
+              lambda m: [str(m['seeds']), f"{m['ndcg@10']:.3f}", f"{m['p@10_story']:.3f}",
+                         f"{m['story_in_top5']:.3f}", f"{m['mean_results']:.1f}",
+                         str(m['unjudged'])])
+        print()
+        table(["P@10 same story / its ceiling", "same story in top 5, seeds that have one"],
+              lambda m: [f"{m['p@10_story']:.3f} / {m['p@10_story_ceiling']:.3f}",
+                         f"{m['story_in_top5_of_seeds_with_story']:.3f} "
+                         f"({m['seeds_with_story']} seeds)"])
         print("(nDCG@10 averages the " + ", ".join(
             f"{summary[s]['seeds_with_relevant']} {s}" for s in splits)
             + " seeds with a judged relevant doc; story@5 and P@10 average all seeds, of which "

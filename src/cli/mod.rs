@@ -276,7 +276,6 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// 0 when there is something, 1 when there is nothing.
 /// The input paths that exist, and whether any did not (each reported). A path that is
 /// not there at all is the user's mistake, not a bad record of a crawl.
 fn existing_inputs(paths: &[std::path::PathBuf]) -> (Vec<std::path::PathBuf>, bool) {
@@ -287,6 +286,7 @@ fn existing_inputs(paths: &[std::path::PathBuf]) -> (Vec<std::path::PathBuf>, bo
     (present, !missing.is_empty())
 }
 
+/// 0 when there is something, 1 when there is nothing.
 fn found(any: bool) -> ExitCode {
     if any {
         ExitCode::SUCCESS

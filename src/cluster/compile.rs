@@ -26,7 +26,7 @@ use super::layout::{
 };
 use crate::analyze::exact::{exact_terms, proximity_terms};
 use crate::analyze::WordsTokenizer;
-use crate::search::compile::{units, LONG_TERM_SHARE, LONG_TERM_UNITS};
+use crate::search::compile::{query_units, LONG_TERM_SHARE, LONG_TERM_UNITS};
 use crate::search::query::{KeywordField, Node, TextField};
 
 /// A full-text expression of the node's query language.
@@ -196,18 +196,7 @@ impl Cond {
                         .collect(),
                 );
                 // Only an exact exclusion can be subtracted from a superset.
-                let not = Expr::or(
-                    v.iter()
-                        .filter_map(|c| match c {
-                            Cond::Not(inner) => match inner.as_ref() {
-                                Cond::Exact(e) => Some(e.clone()),
-                                _ => None,
-                            },
-                            _ => None,
-                        })
-                        .collect(),
-                );
-                pos.and_not(not)
+                pos.and_not(exact_exclusions(v))
             }
         }
     }
@@ -229,18 +218,7 @@ impl Cond {
                             })
                             .collect(),
                     );
-                    let not = Expr::or(
-                        v.iter()
-                            .filter_map(|c| match c {
-                                Cond::Not(inner) => match inner.as_ref() {
-                                    Cond::Exact(e) => Some(e.clone()),
-                                    _ => None,
-                                },
-                                _ => None,
-                            })
-                            .collect(),
-                    );
-                    Cond::Exact(pos.and_not(not))
+                    Cond::Exact(pos.and_not(exact_exclusions(&v)))
                 } else {
                     Cond::And(v)
                 }
@@ -288,6 +266,21 @@ impl Cond {
     }
 }
 
+/// The exact exclusions among `v` (`-"…"` parts), as one expression to subtract.
+fn exact_exclusions(v: &[Cond]) -> Expr {
+    Expr::or(
+        v.iter()
+            .filter_map(|c| match c {
+                Cond::Not(inner) => match inner.as_ref() {
+                    Cond::Exact(e) => Some(e.clone()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect(),
+    )
+}
+
 /// The node's word for a term of the exact view: a lone character is a prefix.
 fn gram_word(term: &str) -> String {
     let mut chars = term.chars();
@@ -325,7 +318,7 @@ pub trait Frequencies {
 pub fn long_words(node: &Node, words: &WordsTokenizer, out: &mut Vec<String>) {
     match node {
         Node::Term { field, text } => {
-            let (w, u) = units(&words.words(text));
+            let (w, u) = query_units(&words.words(text));
             if u.len() >= LONG_TERM_UNITS {
                 for (title, _) in fields(*field) {
                     out.extend(u.iter().map(|x| word_token(title, &w[x.whole])));
@@ -402,9 +395,13 @@ impl Compiler<'_> {
             }
             Node::Published { from, to } => Cond::Exact(published(*from, *to)),
             Node::And(parts) => {
+                // As locally: a part that only asks is not required.
+                let optional = crate::search::question::optional_parts(parts, self.words);
                 let mut v: Vec<Cond> = parts
                     .iter()
-                    .map(|p| match p {
+                    .zip(optional)
+                    .filter(|(_, optional)| !optional)
+                    .map(|(p, _)| match p {
                         Node::Not(inner) => Cond::Not(Box::new(self.cond(inner))),
                         other => self.cond(other),
                     })
@@ -436,7 +433,7 @@ impl Compiler<'_> {
 
     /// An unquoted term: enough of its words, or the exact string, in any of its fields.
     fn term(&self, field: TextField, text: &str) -> Cond {
-        let (words, units) = units(&self.words.words(text));
+        let (words, units) = query_units(&self.words.words(text));
         let long = units.len() >= LONG_TERM_UNITS;
         let mut alternatives = Vec::new();
         for (title, exact) in fields(field) {

@@ -690,6 +690,7 @@ impl Cluster {
             hits.extend(more);
         }
         let mut warnings = parsed.warnings.clone();
+        warnings.extend(crate::search::question::warning(node, &self.words));
         if let Some(source) = f.source().filter(|_| listing.total == 0) {
             if let Some(w) = self.unknown_source(source)? {
                 warnings.push(w);

@@ -67,6 +67,16 @@ fn open_with(dir: &Path, writing: bool) -> Result<OpenIndex> {
         let directory = super::reading::ReaderDirectory::open(dir).map_err(|e| cannot(&e))?;
         Index::open(directory).map_err(|e| cannot(&e))?
     };
+    with_analyzer(dir, index, analyzer, settings)
+}
+
+/// The index with its analyzer registered and its fields looked up.
+fn with_analyzer(
+    dir: &Path,
+    index: Index,
+    analyzer: Analyzer,
+    settings: IndexSettings,
+) -> Result<OpenIndex> {
     analyzer.register(&index);
     let fields = Fields::new(&index.schema())
         .map_err(|e| index_error(dir, format!("schema of another zhnews version: {e}")))?;
@@ -149,15 +159,7 @@ pub fn create_or_open(dir: &Path, user_dict: Option<&Path>) -> Result<OpenIndex>
     let index = Index::create_in_dir(dir, schema::build())
         .map_err(|e| index_error(dir, format!("cannot create: {e}")))?;
     settings.save(dir)?;
-    analyzer.register(&index);
-    let fields = Fields::new(&index.schema()).map_err(|e| index_error(dir, e.to_string()))?;
-    Ok(OpenIndex {
-        dir: dir.to_path_buf(),
-        index,
-        fields,
-        analyzer,
-        settings,
-    })
+    with_analyzer(dir, index, analyzer, settings)
 }
 
 /// The first entry of each word, in order (a set, not a scan per word: a 160k-word

@@ -14,7 +14,7 @@ pub mod snippet;
 // The wings' modules under their short names, as the rest of the crate and users know them.
 pub use ext::{collect, deadline};
 use ext::{columns, cursor, enough, ids, prefix, stats};
-pub use language::{compile, query};
+pub use language::{compile, query, question};
 pub use research::{chart, entities, export, kwic, related, trend};
 
 use std::path::Path;
@@ -385,6 +385,7 @@ impl Engine {
         }
         let facets = req.facets.then(|| matches.facets());
         let mut warnings = parsed.warnings.clone();
+        warnings.extend(question::warning(node, &self.words));
         if let Some(source) = req.filters.source().filter(|_| matches.total == 0) {
             let term = Term::from_field_text(self.open.fields.source, &normalize(source));
             if searcher.doc_freq(&term)? == 0 {

@@ -179,6 +179,9 @@
     }],
     [/^no article has the source "(.*)"; the most frequent sources are: (.*)$/, function (m) {
       return '没有来源为“' + m[1] + '”的文章；最常见的来源有：' + m[2].split(', ').join('、');
+    }],
+    [/^question words not required: (.*)$/, function (m) {
+      return '疑问词不要求出现：' + m[1].split(' ').join('、');
     }]
   ];
   function warningText(w) {

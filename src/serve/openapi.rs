@@ -87,7 +87,7 @@ fn schemas() -> Value {
         "SearchResponse": object(&["query", "interpreted_as", "total", "hits", "next_cursor"], json!({
             "query": string(),
             "interpreted_as": {"type": "string", "description": "the query as it was read, in the query language"},
-            "warnings": {"type": "array", "items": {"type": "string"}, "description": "what lenient reading repaired"},
+            "warnings": {"type": "array", "items": {"type": "string"}, "description": "what lenient reading repaired, and the question words that were not required"},
             "total": {"type": "integer", "description": "articles matching every word and the filters, copies included (always exact)"},
             "groups": {"type": "integer", "description": "stories among them when copies are collapsed"},
             "hits": array_of("Hit"),

@@ -266,6 +266,14 @@ pub fn units(tokens: &[tantivy::tokenizer::Token]) -> (Vec<String>, Vec<Unit>) {
     (words, units)
 }
 
+/// The units of a query string: [`units`] without the words that ask rather than say
+/// (什么时候, 怎么样: see [`super::question`]).
+pub fn query_units(tokens: &[tantivy::tokenizer::Token]) -> (Vec<String>, Vec<Unit>) {
+    let (words, units) = units(tokens);
+    let units = super::question::content_units(&words, units);
+    (words, units)
+}
+
 fn boost(q: Box<dyn Query>, b: f32) -> Box<dyn Query> {
     if (b - 1.0).abs() < f32::EPSILON {
         q
@@ -403,7 +411,7 @@ impl Compiler<'_> {
     /// page when every-term matching finds too few (what ranked-retrieval engines
     /// return for every query).
     pub fn relaxed(&self, text: &str) -> Box<dyn Query> {
-        let (words, units) = units(&self.words.words(text));
+        let (words, units) = query_units(&self.words.words(text));
         let grams = exact_grams(text);
         let mut any = Vec::new();
         for (word_field, exact_field, b) in self.text_fields(TextField::Any) {
@@ -424,7 +432,7 @@ impl Compiler<'_> {
 
     /// How an unquoted term is matched and scored in each field.
     pub fn term_plan(&self, field: TextField, text: &str) -> TermPlan {
-        let (words, units) = units(&self.words.words(text));
+        let (words, units) = query_units(&self.words.words(text));
         let long = units.len() >= LONG_TERM_UNITS;
         let grams = exact_grams(text);
         // Long strings also score by their shared bigrams (what n-gram engines rank by):
@@ -579,10 +587,14 @@ impl Compiler<'_> {
             }
             Node::Published { from, to } => date_range_query(self.fields.published, *from, *to),
             Node::And(parts) => {
+                // A part that only asks still scores where an article holds it.
+                let optional = super::question::optional_parts(parts, self.words);
                 let mut clauses: Vec<(Occur, Box<dyn Query>)> = parts
                     .iter()
-                    .map(|p| match p {
+                    .zip(optional)
+                    .map(|(p, optional)| match p {
                         Node::Not(inner) => (Occur::MustNot, self.compile(inner)),
+                        other if optional => (Occur::Should, self.compile(other)),
                         other => (Occur::Must, self.compile(other)),
                     })
                     .collect();

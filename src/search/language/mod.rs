@@ -4,3 +4,4 @@
 
 pub mod compile;
 pub mod query;
+pub mod question;

@@ -1,7 +1,8 @@
 //! What an article is about, as weighted search keys: its content words, counted more in
 //! the title and lead than further down, weighted by how rare they are in the index, and
 //! more for the people, places and organisations it names. Numbers, dates, function words
-//! and words common to a large share of the index are never keys.
+//! and words common to a large share of the index are never keys. A headline word the
+//! dictionary lacks (绿道, cut into 绿 and 道) is a key searched in the exact view.
 
 use std::collections::HashMap;
 
@@ -34,6 +35,9 @@ const SMALL_INDEX_MIN_DOCS: u64 = 20;
 pub struct Key {
     pub word: String,
     pub weight: f32,
+    /// A word the dictionary lacks (two lone characters of the headline, 绿 道): searched as
+    /// its bigram in the exact view, where the words view has no term for it.
+    pub exact: bool,
     /// The kind of entity it is, when the article names it as one.
     pub entity: Option<EntityKind>,
 }
@@ -41,8 +45,11 @@ pub struct Key {
 /// How much a part of speech says about what a story is about; `None`: nothing.
 fn part_of_speech_weight(tag: &str) -> Option<f32> {
     match tag {
-        // Names, nouns, verbal nouns, other proper nouns, words jieba does not know.
-        "nr" | "nrfg" | "nrt" | "ns" | "nt" | "nz" | "n" | "vn" | "nw" | "eng" | "x" => Some(1.0),
+        // Names, nouns, verbal nouns, other proper nouns, words jieba does not know, and
+        // abbreviations (医保, 欧盟, 冬奥会: jieba tags them "j", and news writes them often).
+        "nr" | "nrfg" | "nrt" | "ns" | "nt" | "nz" | "n" | "vn" | "nw" | "eng" | "x" | "j" => {
+            Some(1.0)
+        }
         "v" => Some(VERB_WEIGHT),
         // Time words (今天上午), numerals, quantifiers, pronouns, adverbs, function words.
         _ => None,
@@ -69,6 +76,7 @@ pub fn keys(
     body: &str,
     entities: &Entities,
     doc_freq: &dyn Fn(&str) -> u64,
+    gram_freq: &dyn Fn(&str) -> u64,
     docs: u64,
 ) -> Vec<Key> {
     // Each entity normalized once, with its kind (the first kind that names it).
@@ -97,11 +105,20 @@ pub fn keys(
         (normalize(&body[..lead_end]), IN_LEAD),
         (normalize(&body[lead_end..]), IN_BODY),
     ];
+    let mut unknown: Vec<String> = Vec::new();
     for (part, (text, at)) in parts.iter().enumerate() {
         let at = *at;
-        for t in jieba.tag(text, false) {
-            let Some(pos) = part_of_speech_weight(t.tag) else {
-                continue;
+        let tags = jieba.tag(text, false);
+        if part == 0 {
+            unknown = unknown_words(&tags);
+        }
+        for t in tags {
+            // A headline's time word names the occasion (春晚, 假期, 首日); further down,
+            // time words mostly say when (今天上午).
+            let pos = match part_of_speech_weight(t.tag) {
+                Some(pos) => pos,
+                None if part == 0 && t.tag == "t" => 1.0,
+                None => continue,
             };
             // A headline's verb is its news (指标回暖, 经济企稳): as strong as its nouns.
             let pos = if part == 0 { 1.0 } else { pos };
@@ -119,17 +136,18 @@ pub fn keys(
             c.1 = c.1.max(pos);
         }
     }
-    // Entities the tagger cut apart here (加兰特 → 加 兰特) still count, where the text has them.
-    for (e, _) in &entity_kinds {
-        if counts.contains_key(e) || !can_be_key(e) {
+    // Entities the tagger cut apart here (加兰特 → 加 兰特), and headline words it does not
+    // know, still count, where the text has them.
+    for w in entity_kinds.iter().map(|(e, _)| e).chain(&unknown) {
+        if counts.contains_key(w) || !can_be_key(w) {
             continue;
         }
         let tf: f32 = parts
             .iter()
-            .map(|(text, at)| text.matches(e.as_str()).count() as f32 * at)
+            .map(|(text, at)| text.matches(w.as_str()).count() as f32 * at)
             .sum();
         if tf > 0.0 {
-            counts.insert(e.clone(), (tf, 1.0));
+            counts.insert(w.clone(), (tf, 1.0));
         }
     }
     let generic = if docs >= GENERIC_MIN_DOCS {
@@ -140,7 +158,12 @@ pub fn keys(
     let mut keys: Vec<Key> = counts
         .into_iter()
         .filter_map(|(word, (tf, pos))| {
-            let df = doc_freq(&word);
+            let exact = unknown.contains(&word);
+            let df = if exact {
+                gram_freq(&word)
+            } else {
+                doc_freq(&word)
+            };
             if df == 0 || generic.is_some_and(|g| df > g) {
                 return None;
             }
@@ -150,6 +173,7 @@ pub fn keys(
                 weight: (1.0 + tf.ln()) * idf(df, docs) * pos * boost,
                 entity,
                 word,
+                exact,
             })
         })
         .filter(|k| k.weight > 0.0)
@@ -157,6 +181,35 @@ pub fn keys(
     keys.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.word.cmp(&b.word)));
     keys.truncate(KEYS);
     keys
+}
+
+/// Words of a headline the dictionary lacks: two lone Chinese characters in a row between
+/// longer words or punctuation (东湖 绿 道 → 绿道). Longer runs of lone characters are
+/// mostly function words and classical phrasing (还 绿 于 城), not one word.
+fn unknown_words(tags: &[jieba_rs::Tag<'_>]) -> Vec<String> {
+    let lone = |t: &jieba_rs::Tag<'_>| {
+        let mut cs = t.word.chars();
+        matches!((cs.next(), cs.next()), (Some(c), None) if crate::analyze::is_cjk(c))
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tags.len() {
+        if !lone(&tags[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < tags.len() && lone(&tags[i]) {
+            i += 1;
+        }
+        if i - start == 2 {
+            let w = format!("{}{}", tags[start].word, tags[start + 1].word);
+            if !out.contains(&w) {
+                out.push(w);
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -175,6 +228,7 @@ mod tests {
                 ..Default::default()
             },
             &|_| 1,
+            &|_| 0,
             100,
         );
         let words: Vec<&str> = keys.iter().map(|k| k.word.as_str()).collect();
@@ -188,6 +242,68 @@ mod tests {
     }
 
     #[test]
+    fn a_headlines_time_word_is_a_key_and_the_bodys_are_not() {
+        let jieba = Jieba::new();
+        let keys = keys(
+            &jieba,
+            "“据”说春晚",
+            "今天上午，春晚收视率数据发布。",
+            &Entities::default(),
+            &|_| 10,
+            &|_| 0,
+            1000,
+        );
+        let words: Vec<&str> = keys.iter().map(|k| k.word.as_str()).collect();
+        assert!(words.contains(&"春晚"), "{words:?}");
+        assert!(!words.contains(&"今天上午"), "{words:?}");
+    }
+
+    #[test]
+    fn a_headline_word_the_dictionary_lacks_is_an_exact_key() {
+        let jieba = Jieba::new();
+        let keys = keys(
+            &jieba,
+            "武汉：东湖绿道 还绿于城还湖于民",
+            "东湖绿道总长101.98公里。",
+            &Entities::default(),
+            &|_| 10,
+            &|_| 10,
+            1000,
+        );
+        let green = keys
+            .iter()
+            .find(|k| k.word == "绿道")
+            .expect("绿道 is a key");
+        assert!(green.exact);
+        assert!(
+            keys.iter().all(|k| k.word == "绿道" || !k.exact),
+            "{keys:?}"
+        );
+        assert!(
+            !keys.iter().any(|k| k.word == "还绿" || k.word == "于城"),
+            "{keys:?}"
+        );
+    }
+
+    #[test]
+    fn abbreviations_are_keys() {
+        let jieba = Jieba::new();
+        let keys = keys(
+            &jieba,
+            "中央财政累计为医保投入超3万亿元",
+            "东盟和欧盟代表出席。",
+            &Entities::default(),
+            &|_| 10,
+            &|_| 0,
+            1000,
+        );
+        let words: Vec<&str> = keys.iter().map(|k| k.word.as_str()).collect();
+        for w in ["医保", "东盟", "欧盟"] {
+            assert!(words.contains(&w), "{w} not in {words:?}");
+        }
+    }
+
+    #[test]
     fn generic_words_are_dropped_in_a_big_index() {
         let jieba = Jieba::new();
         let df = |w: &str| if w == "发展" { 30_000 } else { 10 };
@@ -197,6 +313,7 @@ mod tests {
             "港珠澳大桥推动发展。",
             &Entities::default(),
             &df,
+            &|_| 0,
             76_000,
         );
         assert!(!keys.iter().any(|k| k.word == "发展"));
@@ -215,6 +332,7 @@ mod tests {
             &body,
             &Entities::default(),
             &|_| 10,
+            &|_| 0,
             1000,
         );
         let w = |word: &str| keys.iter().find(|k| k.word == word).map(|k| k.weight);

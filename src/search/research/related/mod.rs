@@ -4,7 +4,9 @@
 //! then scored as a share of the article's own score (so the floor means the same for
 //! every article), times closeness in time (a decay around its date), and halved for an
 //! article that names none of the people, places or organisations at the head of the
-//! seed: another episode of a series or another instance of a template. Candidates
+//! seed: another episode of a series or another instance of a template. Part of the
+//! score rides on how much of the keys' weight a candidate's title and lead hold, so
+//! a report of the story outranks a roundup that names it in passing. Candidates
 //! below the floor are left out rather than filling the list. Its own reprints are
 //! counted, not listed.
 
@@ -42,8 +44,13 @@ const RELEVANCE_FLOOR: f64 = 0.06;
 const OTHER_EPISODE: f64 = 0.5;
 /// A related story shares at least this many keys: one shared word is a coincidence.
 const MIN_SHARED_KEYS: usize = 2;
-/// Characters of the body whose entities lead the story.
+/// Characters of the body whose entities lead the story; a candidate's title and these
+/// characters are its head.
 const HEAD_CHARS: usize = 200;
+/// How much of a candidate's score rides on how much of the seed's key weight its head
+/// holds: a report of the same story names it up front, a roundup or another story only in
+/// passing (benches/related-eval, tune split).
+const HEAD_WEIGHT: f64 = 0.3;
 
 #[derive(Debug, Clone)]
 pub struct RelatedRequest {
@@ -138,18 +145,23 @@ impl Engine {
             .len()
             .saturating_sub(1);
         let f = &self.index().fields;
-        let body_field = f.body;
-        let doc_freq = |w: &str| {
-            searcher
-                .doc_freq(&Term::from_field_text(body_field, w))
-                .unwrap_or(0)
+        // Article counts of a word in the words view, and of a bigram in the exact view.
+        let freq_in = |field: tantivy::schema::Field| {
+            let searcher = &searcher;
+            move |w: &str| {
+                searcher
+                    .doc_freq(&Term::from_field_text(field, w))
+                    .unwrap_or(0)
+            }
         };
+        let (doc_freq, gram_freq) = (freq_in(f.body), freq_in(f.body_exact));
         let keys = keys::keys(
             self.index().analyzer.jieba(),
             &article.title,
             &article.body,
             &entities,
             &doc_freq,
+            &gram_freq,
             searcher.num_docs(),
         );
         let keywords: Vec<String> = keys.iter().map(|k| k.word.clone()).collect();
@@ -261,6 +273,13 @@ impl Engine {
                 .iter()
                 .filter(|k| text.contains(k.word.as_str()))
                 .collect();
+            // Normalizing keeps each character one character: the head is a prefix of `text`.
+            let head_len = other.title.chars().count() + 1 + HEAD_CHARS;
+            let head_end = text
+                .char_indices()
+                .nth(head_len)
+                .map_or(text.len(), |(i, _)| i);
+            c.score *= (1.0 - HEAD_WEIGHT) + HEAD_WEIGHT * head_share(&keys, &text[..head_end]);
             // One shared word, however rare, is a coincidence more often than a story.
             if c.similarity < RELEVANCE_FLOOR || shared.len() < MIN_SHARED_KEYS {
                 continue;
@@ -314,7 +333,15 @@ impl Engine {
         let f = &self.index().fields;
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for k in keys {
-            for (field, boost) in [(f.body, 1.0f32), (f.title, compile::TITLE_BOOST)] {
+            let fields = if k.exact {
+                [
+                    (f.body_exact, 1.0f32),
+                    (f.title_exact, compile::TITLE_BOOST),
+                ]
+            } else {
+                [(f.body, 1.0f32), (f.title, compile::TITLE_BOOST)]
+            };
+            for (field, boost) in fields {
                 let q = TermQuery::new(
                     Term::from_field_text(field, &k.word),
                     IndexRecordOption::WithFreqs,
@@ -327,6 +354,21 @@ impl Engine {
         }
         BooleanQuery::new(should)
     }
+}
+
+/// The share of the keys' weight that a head holds.
+fn head_share(keys: &[Key], head: &str) -> f64 {
+    let weight = |held: &dyn Fn(&Key) -> bool| -> f64 {
+        keys.iter()
+            .filter(|k| held(k))
+            .map(|k| f64::from(k.weight))
+            .sum()
+    };
+    let total = weight(&|_| true);
+    if total <= 0.0 {
+        return 0.0;
+    }
+    weight(&|k| head.contains(k.word.as_str())) / total
 }
 
 /// The seed's entities named in its title or the head of its body: what its story is

@@ -1,0 +1,177 @@
+//! Words that ask rather than say. People type questions (我想知道港珠澳大桥什么时候通车,
+//! 今年粮食产量怎么样) and ask a news engine for news (武汉疫情最新消息, 港珠澳大桥相关报道);
+//! those words are in few of the articles that answer, and when a query's matching counts
+//! them they stand in for the words that carry it. An unquoted string's asking words are
+//! left out of what must match, when anything else is left; the bigrams of a long string
+//! still score them, and a quoted string is exact.
+
+use super::compile::{units, Unit};
+use super::query::Node;
+use crate::analyze::WordsTokenizer;
+
+/// Interrogatives, the particles that end a question, the phrases that open a request, and
+/// the words that ask for news about something, as jieba's search mode cuts them
+/// (normalized: simplified, lowercase).
+const ASKING: &[&str] = &[
+    "什么",
+    "时候",
+    "为什么",
+    "为何",
+    "怎么",
+    "怎么样",
+    "怎样",
+    "如何",
+    "哪里",
+    "哪儿",
+    "哪些",
+    "哪个",
+    "多少",
+    "多久",
+    "几时",
+    "是否",
+    "是不是",
+    "有没有",
+    "能不能",
+    "会不会",
+    "可不可以",
+    "吗",
+    "呢",
+    "吧",
+    "请问",
+    "请",
+    "我想",
+    "想",
+    "知道",
+    "我",
+    "告诉",
+    "一下",
+    "最新消息",
+    "最新",
+    "消息",
+    "新闻",
+    "报道",
+    "相关",
+    "有关",
+    "关于",
+];
+
+/// Whether a word asks rather than says.
+fn asks(word: &str) -> bool {
+    ASKING.contains(&word)
+}
+
+/// Whether a unit's word says something (does not ask).
+fn says(words: &[String], u: &Unit) -> bool {
+    words.get(u.whole).is_none_or(|w| !asks(w))
+}
+
+/// `units` without those whose word asks, unless nothing else would be left.
+pub fn content_units(words: &[String], units: Vec<Unit>) -> Vec<Unit> {
+    if units.iter().any(|u| says(words, u)) {
+        units.into_iter().filter(|u| says(words, u)).collect()
+    } else {
+        units
+    }
+}
+
+/// For each part of an `And`, whether it may be left optional: an unquoted term that only
+/// asks (什么时候, 怎么样 typed apart from the rest), when some other part says something.
+/// Typed together or apart, a question matches the same articles.
+pub fn optional_parts(parts: &[Node], words: &WordsTokenizer) -> Vec<bool> {
+    let only_asks: Vec<bool> = parts
+        .iter()
+        .map(|p| match p {
+            Node::Term { text, .. } => {
+                let (w, u) = units(&words.words(text));
+                !u.is_empty() && !u.iter().any(|u| says(&w, u))
+            }
+            _ => false,
+        })
+        .collect();
+    let says = parts
+        .iter()
+        .zip(&only_asks)
+        .any(|(p, asks)| !asks && !matches!(p, Node::Not(_)));
+    if says {
+        only_asks
+    } else {
+        vec![false; parts.len()]
+    }
+}
+
+/// The words of a query that are not required because they ask, each once, in order: the
+/// response says so, as part of how the query was read.
+pub fn not_required(node: &Node, words: &WordsTokenizer) -> Vec<String> {
+    fn walk(node: &Node, words: &WordsTokenizer, out: &mut Vec<String>) {
+        let push = |w: &str, out: &mut Vec<String>| {
+            if !out.iter().any(|o| o == w) {
+                out.push(w.to_string());
+            }
+        };
+        match node {
+            Node::Term { text, .. } => {
+                // What `content_units` leaves out: the asking units, when any unit says.
+                let (w, all) = units(&words.words(text));
+                if all.iter().any(|u| says(&w, u)) {
+                    for u in all.iter().filter(|u| !says(&w, u)) {
+                        if let Some(word) = w.get(u.whole) {
+                            push(word, out);
+                        }
+                    }
+                }
+            }
+            Node::And(parts) => {
+                for (p, optional) in parts.iter().zip(optional_parts(parts, words)) {
+                    match p {
+                        Node::Term { text, .. } if optional => push(text, out),
+                        other => walk(other, words, out),
+                    }
+                }
+            }
+            Node::Or(parts) => parts.iter().for_each(|p| walk(p, words, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(node, words, &mut out);
+    out
+}
+
+/// The warning that reports [`not_required`], if any word was left out.
+pub fn warning(node: &Node, words: &WordsTokenizer) -> Option<String> {
+    let left = not_required(node, words);
+    (!left.is_empty()).then(|| format!("question words not required: {}", left.join(" ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(whole: usize) -> Unit {
+        Unit {
+            whole,
+            parts: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn asking_words_leave_the_units_that_say() {
+        let words: Vec<String> = ["我", "想", "知道", "港珠澳大桥", "什么", "时候", "通车"]
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        let units = (0..words.len()).map(unit).collect();
+        let kept: Vec<&str> = content_units(&words, units)
+            .iter()
+            .map(|u| words[u.whole].as_str())
+            .collect();
+        assert_eq!(kept, ["港珠澳大桥", "通车"]);
+    }
+
+    #[test]
+    fn a_question_of_asking_words_alone_keeps_them() {
+        let words: Vec<String> = ["什么", "时候"].iter().map(|w| w.to_string()).collect();
+        let units = vec![unit(0), unit(1)];
+        assert_eq!(content_units(&words, units.clone()), units);
+    }
+}
