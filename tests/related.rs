@@ -299,6 +299,52 @@ fn a_headline_word_the_dictionary_lacks_finds_the_same_topic() {
     );
 }
 
+/// A template recurs every year (座谈会); a story's words bunch around its date (台风).
+#[test]
+fn a_storys_words_outweigh_a_templates_that_recurs_every_year() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut docs = filler();
+    docs.push(doc(
+        "seed",
+        "海川召开座谈会 部署防御台风",
+        "海川今天召开座谈会，部署防御台风工作。座谈会要求沿海各地加固堤坝，防御台风带来的风暴潮。",
+        "2020-07-10",
+    ));
+    let topics = ["垃圾分类", "老旧小区改造", "乡村旅游", "中小学课后服务"];
+    for year in 2013..2021 {
+        let topic = topics[year as usize % topics.len()];
+        docs.push(doc(
+            &format!("meeting-{year}"),
+            &format!("东岭召开座谈会 研究{topic}"),
+            &format!(
+                "东岭召开座谈会，研究{topic}工作。与会代表围绕{topic}建言献策，座谈会气氛热烈。"
+            ),
+            &format!("{year}-03-20"),
+        ));
+    }
+    for day in 0..10 {
+        docs.push(doc(
+            &format!("storm-{day}"),
+            "台风逼近 沿海转移群众",
+            "台风逼近沿海，海川等地转移群众，渔船回港避风，台风预警升级。",
+            &format!("2020-07-{:02}", 5 + day),
+        ));
+    }
+    let engine = engine_of(dir.path(), &docs);
+    let r = related(&engine, "seed");
+    let at = |w: &str| r.keywords.iter().position(|k| k == w);
+    assert!(
+        at("台风").is_some_and(|storm| at("座谈会").is_none_or(|meeting| storm < meeting)),
+        "{:?}",
+        r.keywords
+    );
+    assert!(
+        ids(&r).first().is_some_and(|id| id.starts_with("storm-")),
+        "{:?}",
+        ids(&r)
+    );
+}
+
 #[test]
 fn numbers_dates_and_generic_words_are_not_keys() {
     let dir = tempfile::tempdir().expect("tmp");

@@ -3,6 +3,8 @@
 //! more for the people, places and organisations it names. Numbers, dates, function words
 //! and words common to a large share of the index are never keys. A headline word the
 //! dictionary lacks (绿道, cut into 绿 and 道) is a key searched in the exact view.
+//! Words whose articles bunch around the article's date (a story's words) weigh more than
+//! words that recur all years (a template's: 印发, 开学, 网络议政).
 
 use std::collections::HashMap;
 
@@ -10,9 +12,14 @@ use jieba_rs::Jieba;
 
 use crate::analyze::entities::{self, Entities, EntityKind};
 use crate::analyze::normalize::normalize;
+use crate::error::Result;
 
 /// Keys kept per article.
 pub const KEYS: usize = 14;
+/// Keys weighed by their burst before the best [`KEYS`] are kept.
+pub const CANDIDATE_KEYS: usize = 30;
+/// What a key gains per e-fold of burst (benches/related-eval, tune split).
+const BURST_WEIGHT: f32 = 0.2;
 /// Characters of the body that count as its lead.
 const LEAD_CHARS: usize = 200;
 /// Weight of one occurrence in the title, in the lead, further down.
@@ -38,6 +45,8 @@ pub struct Key {
     /// A word the dictionary lacks (two lone characters of the headline, 绿 道): searched as
     /// its bigram in the exact view, where the words view has no term for it.
     pub exact: bool,
+    /// Articles of the index that have it.
+    pub df: u64,
     /// The kind of entity it is, when the article names it as one.
     pub entity: Option<EntityKind>,
 }
@@ -174,13 +183,37 @@ pub fn keys(
                 entity,
                 word,
                 exact,
+                df,
             })
         })
         .filter(|k| k.weight > 0.0)
         .collect();
-    keys.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.word.cmp(&b.word)));
-    keys.truncate(KEYS);
+    best_first(&mut keys);
+    keys.truncate(CANDIDATE_KEYS);
     keys
+}
+
+fn best_first(keys: &mut [Key]) {
+    keys.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.word.cmp(&b.word)));
+}
+
+/// Weighs each key by its burst: its articles within a window around the article's date
+/// (`near`), over what an even spread across the index's time span would put there
+/// (`window_share` of its articles). A story's words bunch around its date; a template's
+/// recur every year and gain nothing. Keeps the best [`KEYS`].
+pub fn weigh_by_burst(
+    keys: &mut Vec<Key>,
+    window_share: f64,
+    near: &mut dyn FnMut(&Key) -> Result<u64>,
+) -> Result<()> {
+    for k in keys.iter_mut() {
+        let expected = k.df as f64 * window_share.clamp(0.0, 1.0);
+        let burst = ((near(k)? as f64 + 1.0) / (expected + 1.0)).max(1.0);
+        k.weight *= 1.0 + BURST_WEIGHT * burst.ln() as f32;
+    }
+    best_first(keys);
+    keys.truncate(KEYS);
+    Ok(())
 }
 
 /// Words of a headline the dictionary lacks: two lone Chinese characters in a row between
@@ -283,6 +316,34 @@ mod tests {
             !keys.iter().any(|k| k.word == "还绿" || k.word == "于城"),
             "{keys:?}"
         );
+    }
+
+    #[test]
+    fn a_word_bunched_near_the_date_outweighs_one_spread_over_the_years() {
+        let key = |word: &str| Key {
+            word: word.into(),
+            weight: 1.0,
+            exact: false,
+            df: 100,
+            entity: None,
+        };
+        let mut keys: Vec<Key> = (0..CANDIDATE_KEYS)
+            .map(|i| key(&format!("w{i:02}")))
+            .chain([key("story"), key("template")])
+            .collect();
+        // A window of 1% of the time span: an even spread puts 1 of 100 articles in it.
+        weigh_by_burst(&mut keys, 0.01, &mut |k| {
+            Ok(match k.word.as_str() {
+                "story" => 60,
+                _ => 1,
+            })
+        })
+        .expect("counts");
+        assert_eq!(keys.len(), KEYS);
+        assert_eq!(keys[0].word, "story");
+        assert!(keys[0].weight > 1.5, "{keys:?}");
+        let template = keys.iter().find(|k| k.word == "template");
+        assert!(template.is_none_or(|k| k.weight == 1.0), "{keys:?}");
     }
 
     #[test]

@@ -1,30 +1,30 @@
 //! Related stories: the articles a journalist would read next, the same story first.
 //!
-//! An article's keys ([`keys`]) are searched for in titles and bodies; the candidates are
-//! then scored as a share of the article's own score (so the floor means the same for
-//! every article), times closeness in time (a decay around its date), and halved for an
-//! article that names none of the people, places or organisations at the head of the
-//! seed: another episode of a series or another instance of a template. Part of the
-//! score rides on how much of the keys' weight a candidate's title and lead hold, so
-//! a report of the story outranks a roundup that names it in passing. Candidates
-//! below the floor are left out rather than filling the list. Its own reprints are
-//! counted, not listed.
+//! An article's keys ([`keys`], those bunched around its date first) are searched for in
+//! titles and bodies; the candidates are then scored as a share of the article's own score
+//! (so the floor means the same for every article), times closeness in time (a decay
+//! around its date), and halved for an article that names none of the people, places or
+//! organisations at the head of the seed: another episode of a series or another instance
+//! of a template. Part of the score rides on how much of the keys' weight a candidate's
+//! title and lead hold, so a report of the story outranks a roundup that names it in
+//! passing. Candidates below the floor are left out rather than filling the list. Its own
+//! reprints are counted, not listed.
 
 mod keys;
 
 use std::collections::HashSet;
 
 use serde::Serialize;
+use tantivy::columnar::Column;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Term};
+use tantivy::{DocAddress, DocSet, Term, TERMINATED};
 
 use crate::analyze::entities::{Entities, EntityKind};
 use crate::analyze::normalize::normalize;
 use crate::error::{Error, Result};
 use crate::index::schema::{GROUP, PUBLISHED};
 use crate::search::collect::{Entry, MatchCollector, Sort};
-use crate::search::ext::columns::PerSegment;
 use crate::search::request::Deadline;
 use crate::search::{compile, finished, with_deadline, Engine, Hit};
 pub use keys::{Key, KEYS};
@@ -155,7 +155,7 @@ impl Engine {
             }
         };
         let (doc_freq, gram_freq) = (freq_in(f.body), freq_in(f.body_exact));
-        let keys = keys::keys(
+        let mut keys = keys::keys(
             self.index().analyzer.jieba(),
             &article.title,
             &article.body,
@@ -164,6 +164,36 @@ impl Engine {
             &gram_freq,
             searcher.num_docs(),
         );
+        // Every segment's publish dates: the seed's, its keys' bursts and the candidates'.
+        let dates = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| Ok(r.fast_fields().date(PUBLISHED)?))
+            .collect::<Result<Vec<_>>>()?;
+        let published_secs = |at: DocAddress| -> Option<i64> {
+            dates
+                .get(at.segment_ord as usize)?
+                .first(at.doc_id)
+                .map(|d| d.into_timestamp_secs())
+        };
+        let seed_secs = published_secs(address);
+        match (seed_secs, date_span(&dates)) {
+            (Some(secs), Some((first, last))) => {
+                let near = (secs - NEAR_DAYS * 86_400, secs + NEAR_DAYS * 86_400);
+                let window_share =
+                    ((2 * NEAR_DAYS + 1) * 86_400) as f64 / (last - first + 86_400) as f64;
+                keys::weigh_by_burst(&mut keys, window_share, &mut |k| {
+                    let field = if k.exact { f.body_exact } else { f.body };
+                    count_between(
+                        &searcher,
+                        &dates,
+                        &Term::from_field_text(field, &k.word),
+                        near,
+                    )
+                })?;
+            }
+            _ => keys.truncate(KEYS),
+        }
         let keywords: Vec<String> = keys.iter().map(|k| k.word.clone()).collect();
         let mut related = Related {
             id: article.id.clone(),
@@ -188,16 +218,6 @@ impl Engine {
                 )),
             ),
         ]);
-        let mut published = PerSegment::new(&searcher, |r: &tantivy::SegmentReader| {
-            Ok(r.fast_fields().date(PUBLISHED)?)
-        });
-        let mut published_secs = |at: DocAddress| -> Result<Option<i64>> {
-            Ok(published
-                .get(at.segment_ord)?
-                .first(at.doc_id)
-                .map(|d| d.into_timestamp_secs()))
-        };
-        let seed_secs = published_secs(address)?;
         let mut windows: Vec<Option<i64>> = Vec::new();
         match (req.days, seed_secs) {
             (Some(d), Some(_)) => windows.push(Some(i64::from(d))),
@@ -234,7 +254,7 @@ impl Engine {
                 if !seen.insert(entry.group) {
                     continue;
                 }
-                let secs = published_secs(entry.address)?;
+                let secs = published_secs(entry.address);
                 let days_apart = match (seed_secs, secs) {
                     (Some(a), Some(b)) => Some((a - b).abs() / 86_400),
                     _ => None,
@@ -354,6 +374,54 @@ impl Engine {
         }
         BooleanQuery::new(should)
     }
+}
+
+/// Live articles with `term` published within `between` (seconds, both ends in), read
+/// from its postings and the date column, which costs far less than a range query per key.
+fn count_between(
+    searcher: &tantivy::Searcher,
+    dates: &[Column<tantivy::DateTime>],
+    term: &Term,
+    (from, to): (i64, i64),
+) -> Result<u64> {
+    let mut n = 0;
+    for (reader, dates) in searcher.segment_readers().iter().zip(dates) {
+        let postings = reader
+            .inverted_index(term.field())?
+            .read_postings(term, IndexRecordOption::Basic)
+            .map_err(|e| Error::Tantivy(e.into()))?;
+        let Some(mut postings) = postings else {
+            continue;
+        };
+        let alive = reader.alive_bitset();
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            let within = dates
+                .first(doc)
+                .is_some_and(|d| (from..=to).contains(&d.into_timestamp_secs()));
+            if within && alive.is_none_or(|a| a.is_alive(doc)) {
+                n += 1;
+            }
+            doc = postings.advance();
+        }
+    }
+    Ok(n)
+}
+
+/// The first and last publish times of the index, when any article has one.
+fn date_span(dates: &[Column<tantivy::DateTime>]) -> Option<(i64, i64)> {
+    let mut span: Option<(i64, i64)> = None;
+    for column in dates {
+        if column.values.num_vals() == 0 {
+            continue;
+        }
+        let (lo, hi) = (
+            column.min_value().into_timestamp_secs(),
+            column.max_value().into_timestamp_secs(),
+        );
+        span = Some(span.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))));
+    }
+    span
 }
 
 /// The share of the keys' weight that a head holds.
