@@ -165,10 +165,10 @@ fn counted(text: &str) -> Vec<char> {
 
 /// Whether two texts are one text up to what a copy changes: punctuation and spacing,
 /// its edges (a source line, a dateline, a trimmed head or tail) and a few characters
-/// inside. The texts are aligned; runs of at least [`ANCHOR_CHARS`] equal characters
-/// anchor a core that must hold [`CORE_SHARE`] of the shorter text, with at most one
-/// character in [`CORE_EDITS_PER_CHAR`] changed inside it and no digit; a stub (under
-/// [`SHORT_TEXT_CHARS`]) never is. Another instance
+/// inside. The texts are aligned; runs of at least `ANCHOR_CHARS` equal characters
+/// anchor a core that must hold `CORE_SHARE` of the shorter text, with at most one
+/// character in `CORE_EDITS_PER_CHAR` changed inside it and no digit; a stub (under
+/// `SHORT_TEXT_CHARS`) never is. Another instance
 /// of a template (the same announcement for another visit, another day's report, another
 /// commentary in a series) differs inside, in the names and figures that carry it.
 pub fn same_text(a: &str, b: &str) -> bool {

@@ -14,7 +14,7 @@
 //!   each one holds ([`WordsRule`]);
 //! - **proximity** (`"a b"~n`, `NEAR/n`): the node finds articles holding every part,
 //!   zhnews runs tantivy's sloppy-phrase rule over the positions of the bigrams in the
-//!   stored text ([`SlopRule`], see [`super::check`]);
+//!   stored text ([`SlopRule`], see `super::check`);
 //! - nothing else: dates are exact because stored dates are clamped as tantivy clamps them.
 
 use chrono::{Datelike, Months, NaiveDate};
@@ -314,7 +314,7 @@ pub trait Frequencies {
     fn docs(&self, token: &str) -> u64;
 }
 
-/// The word tokens of every long string of `node`, whose frequencies [`compile`] needs.
+/// The word tokens of every long string of `node`, whose frequencies `compile` needs.
 pub fn long_words(node: &Node, words: &WordsTokenizer, out: &mut Vec<String>) {
     match node {
         Node::Term { field, text } => {

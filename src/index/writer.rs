@@ -346,7 +346,7 @@ impl Indexer {
 
     /// Ends the run: commits what is pending and, unless `interrupted`, merges segments
     /// when the run changed enough of the index or it holds too many (see
-    /// [`Indexer::merge_if_worth_it`]). `progress` hears of the commit and the merge.
+    /// `Indexer::merge_if_worth_it`). `progress` hears of the commit and the merge.
     pub fn finish(
         &mut self,
         interrupted: bool,

@@ -77,8 +77,9 @@ fn idf(df: u64, docs: u64) -> f32 {
     ((1.0 + (n - df + 0.5) / (df + 0.5)).ln()).max(0.0) as f32
 }
 
-/// The article's keys, best first. `doc_freq` gives a word's article count in the index
-/// of `docs` articles.
+/// The article's candidate keys, best first, up to [`CANDIDATE_KEYS`]: [`weigh_by_burst`]
+/// keeps the best [`KEYS`] of them. `doc_freq` gives a word's article count in the words
+/// view of the index of `docs` articles, `gram_freq` a bigram's in the exact view.
 pub fn keys(
     jieba: &Jieba,
     title: &str,

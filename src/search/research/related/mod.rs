@@ -1,6 +1,6 @@
 //! Related stories: the articles a journalist would read next, the same story first.
 //!
-//! An article's keys ([`keys`], those bunched around its date first) are searched for in
+//! An article's keys (`keys`, those bunched around its date first) are searched for in
 //! titles and bodies; the candidates are then scored as a share of the article's own score
 //! (so the floor means the same for every article), times closeness in time (a decay
 //! around its date), and halved for an article that names none of the people, places or
