@@ -9,6 +9,11 @@ use super::settings::{IndexSettings, FORMAT, SETTINGS_FILE, USER_DICT_FILE};
 use crate::analyze::{parse_user_dict_file, Analyzer, UserWord};
 use crate::error::{Error, Result};
 
+/// Bytes of stored text compressed together. Every hit reads one stored article (its
+/// snippet, its fields), and reading one decompresses its whole block: tantivy's default,
+/// 16 KiB, holds about ten articles (benches/README.md, "Stored-text blocks").
+const DOC_STORE_BLOCK_BYTES: usize = 4096;
+
 /// An index with its analyzer registered and its fields looked up.
 #[derive(Clone)]
 pub struct OpenIndex {
@@ -156,7 +161,13 @@ pub fn create_or_open(dir: &Path, user_dict: Option<&Path>) -> Result<OpenIndex>
         format: FORMAT,
         analyzer: analyzer.settings().clone(),
     };
-    let index = Index::create_in_dir(dir, schema::build())
+    let index = Index::builder()
+        .schema(schema::build())
+        .settings(tantivy::IndexSettings {
+            docstore_blocksize: DOC_STORE_BLOCK_BYTES,
+            ..Default::default()
+        })
+        .create_in_dir(dir)
         .map_err(|e| index_error(dir, format!("cannot create: {e}")))?;
     settings.save(dir)?;
     with_analyzer(dir, index, analyzer, settings)
@@ -170,4 +181,25 @@ fn dedup_words(words: Vec<UserWord>) -> Vec<UserWord> {
         .into_iter()
         .filter(|w| seen.insert(w.word.clone()))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_index_keeps_its_stored_text_in_small_blocks_when_reopened() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let created = create_or_open(dir.path(), None).expect("create");
+        assert_eq!(
+            created.index.settings().docstore_blocksize,
+            DOC_STORE_BLOCK_BYTES
+        );
+        drop(created);
+        let reopened = open_existing(dir.path()).expect("reopen");
+        assert_eq!(
+            reopened.index.settings().docstore_blocksize,
+            DOC_STORE_BLOCK_BYTES
+        );
+    }
 }
