@@ -201,15 +201,19 @@ fn best_first(keys: &mut [Key]) {
 /// Weighs each key by its burst: its articles within a window around the article's date
 /// (`near`), over what an even spread across the index's time span would put there
 /// (`window_share` of its articles). A story's words bunch around its date; a template's
-/// recur every year and gain nothing. Keeps the best [`KEYS`].
+/// recur every year and gain nothing. A key `near` has no count for keeps its weight.
+/// Keeps the best [`KEYS`].
 pub fn weigh_by_burst(
     keys: &mut Vec<Key>,
     window_share: f64,
-    near: &mut dyn FnMut(&Key) -> Result<u64>,
+    near: &mut dyn FnMut(&Key) -> Result<Option<u64>>,
 ) -> Result<()> {
     for k in keys.iter_mut() {
+        let Some(near) = near(k)? else {
+            continue;
+        };
         let expected = k.df as f64 * window_share.clamp(0.0, 1.0);
-        let burst = ((near(k)? as f64 + 1.0) / (expected + 1.0)).max(1.0);
+        let burst = ((near as f64 + 1.0) / (expected + 1.0)).max(1.0);
         k.weight *= 1.0 + BURST_WEIGHT * burst.ln() as f32;
     }
     best_first(keys);
@@ -330,21 +334,24 @@ mod tests {
         };
         let mut keys: Vec<Key> = (0..CANDIDATE_KEYS)
             .map(|i| key(&format!("w{i:02}")))
-            .chain([key("story"), key("template")])
+            .chain([key("story"), key("template"), key("uncounted")])
             .collect();
         // A window of 1% of the time span: an even spread puts 1 of 100 articles in it.
         weigh_by_burst(&mut keys, 0.01, &mut |k| {
             Ok(match k.word.as_str() {
-                "story" => 60,
-                _ => 1,
+                "story" => Some(60),
+                "uncounted" => None,
+                _ => Some(1),
             })
         })
         .expect("counts");
         assert_eq!(keys.len(), KEYS);
         assert_eq!(keys[0].word, "story");
         assert!(keys[0].weight > 1.5, "{keys:?}");
-        let template = keys.iter().find(|k| k.word == "template");
-        assert!(template.is_none_or(|k| k.weight == 1.0), "{keys:?}");
+        for plain in ["template", "uncounted"] {
+            let k = keys.iter().find(|k| k.word == plain);
+            assert!(k.is_none_or(|k| k.weight == 1.0), "{keys:?}");
+        }
     }
 
     #[test]

@@ -44,6 +44,8 @@ const RELEVANCE_FLOOR: f64 = 0.06;
 const OTHER_EPISODE: f64 = 0.5;
 /// A related story shares at least this many keys: one shared word is a coincidence.
 const MIN_SHARED_KEYS: usize = 2;
+/// The most postings one request reads to weigh its keys by burst.
+const BURST_POSTINGS: u64 = 200_000;
 /// Characters of the body whose entities lead the story; a candidate's title and these
 /// characters are its head.
 const HEAD_CHARS: usize = 200;
@@ -182,7 +184,14 @@ impl Engine {
                 let near = (secs - NEAR_DAYS * 86_400, secs + NEAR_DAYS * 86_400);
                 let window_share =
                     ((2 * NEAR_DAYS + 1) * 86_400) as f64 / (last - first + 86_400) as f64;
+                // Counting reads every posting of a key: in a big index, the keys past the
+                // budget keep their weight rather than making the request slow.
+                let mut budget = BURST_POSTINGS;
                 keys::weigh_by_burst(&mut keys, window_share, &mut |k| {
+                    if k.df > budget {
+                        return Ok(None);
+                    }
+                    budget -= k.df;
                     let field = if k.exact { f.body_exact } else { f.body };
                     count_between(
                         &searcher,
@@ -190,6 +199,7 @@ impl Engine {
                         &Term::from_field_text(field, &k.word),
                         near,
                     )
+                    .map(Some)
                 })?;
             }
             _ => keys.truncate(KEYS),
