@@ -8,7 +8,7 @@ use common::*;
 use tantivy::collector::DocSetCollector;
 use zhnews::analyze::normalize::normalize;
 use zhnews::index::schema::{id_hash, ID_HASH};
-use zhnews::search::{Engine, Filters, SearchRequest};
+use zhnews::search::{Engine, Filters, SearchRequest, Syntax};
 
 /// The articles that match every word of `q` (in strict syntax), sorted.
 fn ids(engine: &Engine, q: &str) -> Vec<String> {
@@ -612,6 +612,25 @@ fn question_words_are_not_required() {
     // keeps them.
     assert_eq!(full("\"什么时候通车\""), vec!["q3"]);
     assert_eq!(full("什么时候"), vec!["q3"]);
+    // Strict syntax means every word it writes, typed together or apart, and says nothing
+    // was left out.
+    let strict = |q: &str| {
+        let mut req = SearchRequest::new(q);
+        req.syntax = Syntax::Strict;
+        req.partial = false;
+        let r = e.search(&req).expect("search");
+        let mut ids: Vec<String> = r.hits.into_iter().map(|h| h.id).collect();
+        ids.sort();
+        (ids, r.warnings)
+    };
+    // (A long string still matches by the weight of the words it shares, asking words
+    // counted: here 什么, 时候 and 通车 outweigh 港珠澳大桥.)
+    assert_eq!(
+        strict("港珠澳大桥什么时候通车"),
+        (vec!["q3".to_string()], vec![])
+    );
+    assert_eq!(strict("港珠澳大桥 什么时候 通车"), (vec![], vec![]));
+    assert_eq!(strict("汽车 产量 怎么样"), (vec!["q5".to_string()], vec![]));
 }
 
 /// An index whose articles all lack a title (or a body) searches only the field they fill:

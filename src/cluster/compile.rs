@@ -27,7 +27,7 @@ use super::layout::{
 use crate::analyze::exact::{exact_terms, proximity_terms};
 use crate::analyze::WordsTokenizer;
 use crate::search::compile::{query_units, LONG_TERM_SHARE, LONG_TERM_UNITS};
-use crate::search::query::{KeywordField, Node, TextField};
+use crate::search::query::{KeywordField, Node, Syntax, TextField};
 
 /// A full-text expression of the node's query language.
 #[derive(Debug, Clone, PartialEq)]
@@ -315,18 +315,18 @@ pub trait Frequencies {
 }
 
 /// The word tokens of every long string of `node`, whose frequencies `compile` needs.
-pub fn long_words(node: &Node, words: &WordsTokenizer, out: &mut Vec<String>) {
+pub fn long_words(node: &Node, words: &WordsTokenizer, syntax: Syntax, out: &mut Vec<String>) {
     match node {
         Node::Term { field, text } => {
-            let (w, u) = query_units(&words.words(text));
+            let (w, u) = query_units(&words.words(text), syntax);
             if u.len() >= LONG_TERM_UNITS {
                 for (title, _) in fields(*field) {
                     out.extend(u.iter().map(|x| word_token(title, &w[x.whole])));
                 }
             }
         }
-        Node::And(v) | Node::Or(v) => v.iter().for_each(|n| long_words(n, words, out)),
-        Node::Not(n) => long_words(n, words, out),
+        Node::And(v) | Node::Or(v) => v.iter().for_each(|n| long_words(n, words, syntax, out)),
+        Node::Not(n) => long_words(n, words, syntax, out),
         _ => {}
     }
 }
@@ -343,6 +343,8 @@ fn fields(f: TextField) -> Vec<(bool, &'static str)> {
 pub struct Compiler<'a> {
     pub words: &'a WordsTokenizer,
     pub stats: &'a dyn Frequencies,
+    /// How the query was read, as locally.
+    pub syntax: Syntax,
 }
 
 impl Compiler<'_> {
@@ -396,7 +398,8 @@ impl Compiler<'_> {
             Node::Published { from, to } => Cond::Exact(published(*from, *to)),
             Node::And(parts) => {
                 // As locally: a part that only asks is not required.
-                let optional = crate::search::question::optional_parts(parts, self.words);
+                let optional =
+                    crate::search::question::optional_parts(parts, self.words, self.syntax);
                 let mut v: Vec<Cond> = parts
                     .iter()
                     .zip(optional)
@@ -433,7 +436,7 @@ impl Compiler<'_> {
 
     /// An unquoted term: enough of its words, or the exact string, in any of its fields.
     fn term(&self, field: TextField, text: &str) -> Cond {
-        let (words, units) = query_units(&self.words.words(text));
+        let (words, units) = query_units(&self.words.words(text), self.syntax);
         let long = units.len() >= LONG_TERM_UNITS;
         let mut alternatives = Vec::new();
         for (title, exact) in fields(field) {

@@ -174,7 +174,7 @@ impl Cluster {
     pub fn entities(&self, req: &EntitiesRequest) -> Result<EntityList> {
         req.validate()?;
         let parsed = query::read(&req.query, req.syntax)?;
-        let cond = self.compile(&parsed.node)?;
+        let cond = self.compile(&parsed.node, req.syntax)?;
         let (total, counts) = if cond.exact() {
             match super::search::where_clause(&cond.superset(), &req.filters)? {
                 None => (0, Default::default()),

@@ -31,8 +31,13 @@ fn day_of(n: i64) -> Option<NaiveDate> {
 
 impl Cluster {
     /// Matching articles per Beijing day.
-    fn day_counts(&self, node: &Node, filters: &Filters) -> Result<BTreeMap<NaiveDate, u64>> {
-        let cond = self.compile(node)?;
+    fn day_counts(
+        &self,
+        node: &Node,
+        syntax: Syntax,
+        filters: &Filters,
+    ) -> Result<BTreeMap<NaiveDate, u64>> {
+        let cond = self.compile(node, syntax)?;
         let mut out = BTreeMap::new();
         if !cond.exact() {
             for c in self.checked(&cond, filters, Sort::Date, false, false)? {
@@ -81,13 +86,13 @@ impl Cluster {
         for q in &req.queries {
             let parsed = query::read(q, req.syntax)?;
             days.push((
-                self.day_counts(&parsed.node, &req.filters)?,
+                self.day_counts(&parsed.node, req.syntax, &req.filters)?,
                 parsed.interpreted_as(),
             ));
         }
         let totals = if req.normalize {
             let all = query::read("*", Syntax::Lenient)?;
-            Some(self.day_counts(&all.node, &req.filters)?)
+            Some(self.day_counts(&all.node, Syntax::Lenient, &req.filters)?)
         } else {
             None
         };
@@ -121,7 +126,8 @@ impl Cluster {
         let parsed = query::read(&req.query, req.syntax)?;
         let (mut title_terms, mut body_terms) = (Vec::new(), Vec::new());
         terms_by_field(&parsed.node, &mut title_terms, &mut body_terms);
-        let matches = self.all_matches(&parsed.node, &req.filters, Sort::Date, false)?;
+        let matches =
+            self.all_matches(&parsed.node, req.syntax, &req.filters, Sort::Date, false)?;
         let docs: Vec<u64> = matches.iter().map(|c| c.found.doc).collect();
         let mut lines = Lines::new(req.width, req.limit);
         let mut truncated = false;
@@ -156,8 +162,13 @@ impl Cluster {
             Sort::Date
         };
         let mut writer = ExportWriter::start(req, out)?;
-        let matches =
-            self.all_matches(&parsed.node, &req.filters, sort, sort == Sort::Relevance)?;
+        let matches = self.all_matches(
+            &parsed.node,
+            req.syntax,
+            &req.filters,
+            sort,
+            sort == Sort::Relevance,
+        )?;
         let docs: Vec<u64> = matches.iter().map(|c| c.found.doc).collect();
         self.articles_in_order(&docs, &mut |a| {
             if let Some(d) = req.deadline.as_ref().filter(|d| d.passed()) {

@@ -25,7 +25,7 @@ use crate::error::{Error, Result};
 use crate::index::schema::hash64;
 use crate::search::compile::day_start_secs;
 use crate::search::hits::{copies_of, hit_of};
-use crate::search::query::{self, Node};
+use crate::search::query::{self, Node, Syntax};
 use crate::search::rerank::{self, Held};
 use crate::search::{Facets, Filters, Hit, SearchRequest, SearchResponse, Sort};
 
@@ -280,9 +280,9 @@ pub(super) struct Listing {
 
 impl Cluster {
     /// Reads and compiles a query.
-    pub(super) fn compile(&self, node: &Node) -> Result<Cond> {
+    pub(super) fn compile(&self, node: &Node, syntax: Syntax) -> Result<Cond> {
         let mut long = Vec::new();
-        super::compile::long_words(node, &self.words, &mut long);
+        super::compile::long_words(node, &self.words, syntax, &mut long);
         let stats = if long.is_empty() {
             super::Frequencies {
                 total: 0,
@@ -294,6 +294,7 @@ impl Cluster {
         Ok(Compiler {
             words: &self.words,
             stats: &stats,
+            syntax,
         }
         .compile(node))
     }
@@ -389,11 +390,12 @@ impl Cluster {
     pub(super) fn all_matches(
         &self,
         node: &Node,
+        syntax: Syntax,
         filters: &Filters,
         sort: Sort,
         scoring: bool,
     ) -> Result<Vec<Candidate>> {
-        let cond = self.compile(node)?;
+        let cond = self.compile(node, syntax)?;
         if cond.exact() {
             self.candidates(&cond.superset(), filters, sort)
         } else {
@@ -624,7 +626,7 @@ impl Cluster {
         } else {
             wanted
         };
-        let cond = self.compile(node)?;
+        let cond = self.compile(node, req.syntax)?;
         let scoring = sort == Sort::Relevance;
         let (mut listing, within) = if cond.exact() {
             let expr = cond.superset();
@@ -690,7 +692,11 @@ impl Cluster {
             hits.extend(more);
         }
         let mut warnings = parsed.warnings.clone();
-        warnings.extend(crate::search::question::warning(node, &self.words));
+        warnings.extend(crate::search::question::warning(
+            node,
+            &self.words,
+            req.syntax,
+        ));
         if let Some(source) = f.source().filter(|_| listing.total == 0) {
             if let Some(w) = self.unknown_source(source)? {
                 warnings.push(w);
@@ -932,7 +938,7 @@ impl Cluster {
             for p in parts {
                 let constraint = match p {
                     Node::Not(_) | Node::Keyword { .. } | Node::Published { .. } => {
-                        self.compile(p)?
+                        self.compile(p, req.syntax)?
                     }
                     _ => continue,
                 };

@@ -145,15 +145,19 @@ impl Engine {
     ) -> Result<(Box<dyn Query>, query::Parsed)> {
         let parsed = query::read(query, syntax)?;
         let searcher = self.reader.searcher();
-        let q = self.filtered(self.compiler(&searcher).compile(&parsed.node), filters)?;
+        let q = self.filtered(
+            self.compiler(&searcher, syntax).compile(&parsed.node),
+            filters,
+        )?;
         Ok((q, parsed))
     }
 
-    fn compiler<'a>(&'a self, searcher: &'a Searcher) -> Compiler<'a> {
+    fn compiler<'a>(&'a self, searcher: &'a Searcher, syntax: Syntax) -> Compiler<'a> {
         Compiler {
             fields: &self.open.fields,
             words: &self.words,
             stats: stats::QueryStats::new(searcher),
+            syntax,
         }
     }
 
@@ -226,7 +230,7 @@ impl Engine {
             return false;
         };
         let searcher = self.reader.searcher();
-        let cost = self.compiler(&searcher).cost(&parsed.node);
+        let cost = self.compiler(&searcher, syntax).cost(&parsed.node);
         cost > EXPENSIVE_POSTINGS_PER_DOC * searcher.num_docs().max(1)
     }
 
@@ -287,7 +291,10 @@ impl Engine {
             Some(c) => Some(cursor::decode(c, sort, binding)?),
             None => None,
         };
-        let query = self.filtered(self.compiler(&searcher).compile(node), &req.filters)?;
+        let query = self.filtered(
+            self.compiler(&searcher, req.syntax).compile(node),
+            &req.filters,
+        )?;
         let deadline = req.deadline.clone();
         let mut texts = Vec::new();
         node.positive_text(&mut texts);
@@ -385,7 +392,7 @@ impl Engine {
         }
         let facets = req.facets.then(|| matches.facets());
         let mut warnings = parsed.warnings.clone();
-        warnings.extend(question::warning(node, &self.words));
+        warnings.extend(question::warning(node, &self.words, req.syntax));
         if let Some(source) = req.filters.source().filter(|_| matches.total == 0) {
             let term = Term::from_field_text(self.open.fields.source, &normalize(source));
             if searcher.doc_freq(&term)? == 0 {
@@ -429,7 +436,7 @@ impl Engine {
         if texts.is_empty() {
             return Ok(Vec::new());
         }
-        let compiler = self.compiler(searcher);
+        let compiler = self.compiler(searcher, req.syntax);
         let relaxed = compiler.relaxed(&texts.join(" "));
         let constraints = compiler.constraints(node);
         let relaxed: Box<dyn Query> = if constraints.is_empty() {

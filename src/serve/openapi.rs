@@ -40,7 +40,7 @@ fn filters() -> [Value; 4] {
         param(
             "syntax",
             json!({"type": "string", "enum": ["lenient", "strict"], "default": "lenient"}),
-            "lenient reads anything a person types (unbalanced quotes, brackets, unknown fields are text; see interpreted_as and warnings); strict answers 400 on a malformed query",
+            "lenient reads anything a person types (unbalanced quotes, brackets, unknown fields are text, question words are not required; see interpreted_as and warnings); strict answers 400 on a malformed query and requires every word it writes",
         ),
     ]
 }

@@ -19,7 +19,7 @@ use crate::article::beijing;
 use crate::index::Fields;
 use crate::search::enough::EnoughOfQuery;
 use crate::search::prefix::CharPrefixQuery;
-use crate::search::query::{KeywordField, Node, TextField};
+use crate::search::query::{KeywordField, Node, Syntax, TextField};
 use crate::search::stats::QueryStats;
 
 pub const TITLE_BOOST: f32 = 2.0;
@@ -44,6 +44,9 @@ pub struct Compiler<'a> {
     /// Document frequencies weigh the words of long strings; the scoring of the compiled
     /// queries reuses them.
     pub stats: QueryStats<'a>,
+    /// How the query was read: the lenient reading leaves asking words out of what must
+    /// match (see [`super::question`]).
+    pub syntax: Syntax,
 }
 
 fn term_query(field: Field, text: &str) -> Box<dyn Query> {
@@ -268,9 +271,12 @@ pub fn units(tokens: &[tantivy::tokenizer::Token]) -> (Vec<String>, Vec<Unit>) {
 
 /// The units of a query string: [`units`] without the words that ask rather than say
 /// (什么时候, 怎么样: see [`super::question`]).
-pub fn query_units(tokens: &[tantivy::tokenizer::Token]) -> (Vec<String>, Vec<Unit>) {
+pub fn query_units(
+    tokens: &[tantivy::tokenizer::Token],
+    syntax: Syntax,
+) -> (Vec<String>, Vec<Unit>) {
     let (words, units) = units(tokens);
-    let units = super::question::content_units(&words, units);
+    let units = super::question::content_units(&words, units, syntax);
     (words, units)
 }
 
@@ -411,7 +417,7 @@ impl Compiler<'_> {
     /// page when every-term matching finds too few (what ranked-retrieval engines
     /// return for every query).
     pub fn relaxed(&self, text: &str) -> Box<dyn Query> {
-        let (words, units) = query_units(&self.words.words(text));
+        let (words, units) = query_units(&self.words.words(text), self.syntax);
         let grams = exact_grams(text);
         let mut any = Vec::new();
         for (word_field, exact_field, b) in self.text_fields(TextField::Any) {
@@ -432,7 +438,7 @@ impl Compiler<'_> {
 
     /// How an unquoted term is matched and scored in each field.
     pub fn term_plan(&self, field: TextField, text: &str) -> TermPlan {
-        let (words, units) = query_units(&self.words.words(text));
+        let (words, units) = query_units(&self.words.words(text), self.syntax);
         let long = units.len() >= LONG_TERM_UNITS;
         let grams = exact_grams(text);
         // Long strings also score by their shared bigrams (what n-gram engines rank by):
@@ -588,7 +594,7 @@ impl Compiler<'_> {
             Node::Published { from, to } => date_range_query(self.fields.published, *from, *to),
             Node::And(parts) => {
                 // A part that only asks still scores where an article holds it.
-                let optional = super::question::optional_parts(parts, self.words);
+                let optional = super::question::optional_parts(parts, self.words, self.syntax);
                 let mut clauses: Vec<(Occur, Box<dyn Query>)> = parts
                     .iter()
                     .zip(optional)

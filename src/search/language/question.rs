@@ -3,10 +3,11 @@
 //! those words are in few of the articles that answer, and when a query's matching counts
 //! them they stand in for the words that carry it. An unquoted string's asking words are
 //! left out of what must match, when anything else is left; the bigrams of a long string
-//! still score them, and a quoted string is exact.
+//! still score them, and a quoted string is exact. This is the lenient reading, for what
+//! people type; a query in strict syntax means every word it writes.
 
 use super::compile::{units, Unit};
-use super::query::Node;
+use super::query::{Node, Syntax};
 use crate::analyze::WordsTokenizer;
 
 /// Interrogatives, the particles that end a question, the phrases that open a request, and
@@ -65,9 +66,14 @@ fn says(words: &[String], u: &Unit) -> bool {
     words.get(u.whole).is_none_or(|w| !asks(w))
 }
 
+/// Whether asking words may be left out of what must match.
+fn leaves_out(syntax: Syntax) -> bool {
+    syntax == Syntax::Lenient
+}
+
 /// `units` without those whose word asks, unless nothing else would be left.
-pub fn content_units(words: &[String], units: Vec<Unit>) -> Vec<Unit> {
-    if units.iter().any(|u| says(words, u)) {
+pub fn content_units(words: &[String], units: Vec<Unit>, syntax: Syntax) -> Vec<Unit> {
+    if leaves_out(syntax) && units.iter().any(|u| says(words, u)) {
         units.into_iter().filter(|u| says(words, u)).collect()
     } else {
         units
@@ -77,7 +83,10 @@ pub fn content_units(words: &[String], units: Vec<Unit>) -> Vec<Unit> {
 /// For each part of an `And`, whether it may be left optional: an unquoted term that only
 /// asks (什么时候, 怎么样 typed apart from the rest), when some other part says something.
 /// Typed together or apart, a question matches the same articles.
-pub fn optional_parts(parts: &[Node], words: &WordsTokenizer) -> Vec<bool> {
+pub fn optional_parts(parts: &[Node], words: &WordsTokenizer, syntax: Syntax) -> Vec<bool> {
+    if !leaves_out(syntax) {
+        return vec![false; parts.len()];
+    }
     let only_asks: Vec<bool> = parts
         .iter()
         .map(|p| match p {
@@ -101,7 +110,7 @@ pub fn optional_parts(parts: &[Node], words: &WordsTokenizer) -> Vec<bool> {
 
 /// The words of a query that are not required because they ask, each once, in order: the
 /// response says so, as part of how the query was read.
-pub fn not_required(node: &Node, words: &WordsTokenizer) -> Vec<String> {
+pub fn not_required(node: &Node, words: &WordsTokenizer, syntax: Syntax) -> Vec<String> {
     fn walk(node: &Node, words: &WordsTokenizer, out: &mut Vec<String>) {
         let push = |w: &str, out: &mut Vec<String>| {
             if !out.iter().any(|o| o == w) {
@@ -121,7 +130,8 @@ pub fn not_required(node: &Node, words: &WordsTokenizer) -> Vec<String> {
                 }
             }
             Node::And(parts) => {
-                for (p, optional) in parts.iter().zip(optional_parts(parts, words)) {
+                let optional = optional_parts(parts, words, Syntax::Lenient);
+                for (p, optional) in parts.iter().zip(optional) {
                     match p {
                         Node::Term { text, .. } if optional => push(text, out),
                         other => walk(other, words, out),
@@ -133,13 +143,15 @@ pub fn not_required(node: &Node, words: &WordsTokenizer) -> Vec<String> {
         }
     }
     let mut out = Vec::new();
-    walk(node, words, &mut out);
+    if leaves_out(syntax) {
+        walk(node, words, &mut out);
+    }
     out
 }
 
 /// The warning that reports [`not_required`], if any word was left out.
-pub fn warning(node: &Node, words: &WordsTokenizer) -> Option<String> {
-    let left = not_required(node, words);
+pub fn warning(node: &Node, words: &WordsTokenizer, syntax: Syntax) -> Option<String> {
+    let left = not_required(node, words, syntax);
     (!left.is_empty()).then(|| format!("question words not required: {}", left.join(" ")))
 }
 
@@ -160,18 +172,19 @@ mod tests {
             .iter()
             .map(|w| w.to_string())
             .collect();
-        let units = (0..words.len()).map(unit).collect();
-        let kept: Vec<&str> = content_units(&words, units)
+        let units: Vec<Unit> = (0..words.len()).map(unit).collect();
+        let kept: Vec<&str> = content_units(&words, units.clone(), Syntax::Lenient)
             .iter()
             .map(|u| words[u.whole].as_str())
             .collect();
         assert_eq!(kept, ["港珠澳大桥", "通车"]);
+        assert_eq!(content_units(&words, units.clone(), Syntax::Strict), units);
     }
 
     #[test]
     fn a_question_of_asking_words_alone_keeps_them() {
         let words: Vec<String> = ["什么", "时候"].iter().map(|w| w.to_string()).collect();
         let units = vec![unit(0), unit(1)];
-        assert_eq!(content_units(&words, units.clone()), units);
+        assert_eq!(content_units(&words, units.clone(), Syntax::Lenient), units);
     }
 }
