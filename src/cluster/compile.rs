@@ -397,14 +397,9 @@ impl Compiler<'_> {
             }
             Node::Published { from, to } => Cond::Exact(published(*from, *to)),
             Node::And(parts) => {
-                // As locally: a part that only asks is not required.
-                let optional =
-                    crate::search::question::optional_parts(parts, self.words, self.syntax);
                 let mut v: Vec<Cond> = parts
                     .iter()
-                    .zip(optional)
-                    .filter(|(_, optional)| !optional)
-                    .map(|(p, _)| match p {
+                    .map(|p| match p {
                         Node::Not(inner) => Cond::Not(Box::new(self.cond(inner))),
                         other => self.cond(other),
                     })

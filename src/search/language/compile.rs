@@ -593,14 +593,10 @@ impl Compiler<'_> {
             }
             Node::Published { from, to } => date_range_query(self.fields.published, *from, *to),
             Node::And(parts) => {
-                // A part that only asks still scores where an article holds it.
-                let optional = super::question::optional_parts(parts, self.words, self.syntax);
                 let mut clauses: Vec<(Occur, Box<dyn Query>)> = parts
                     .iter()
-                    .zip(optional)
-                    .map(|(p, optional)| match p {
+                    .map(|p| match p {
                         Node::Not(inner) => (Occur::MustNot, self.compile(inner)),
-                        other if optional => (Occur::Should, self.compile(other)),
                         other => (Occur::Must, self.compile(other)),
                     })
                     .collect();

@@ -1,10 +1,10 @@
 //! Words that ask rather than say. People type questions (我想知道港珠澳大桥什么时候通车,
-//! 今年粮食产量怎么样) and ask a news engine for news (武汉疫情最新消息, 港珠澳大桥相关报道);
-//! those words are in few of the articles that answer, and when a query's matching counts
-//! them they stand in for the words that carry it. An unquoted string's asking words are
-//! left out of what must match, when anything else is left; the bigrams of a long string
-//! still score them, and a quoted string is exact. This is the lenient reading, for what
-//! people type; a query in strict syntax means every word it writes.
+//! 今年粮食产量怎么样); the words that ask are in few of the articles that answer, and when
+//! a query's matching counts them they stand in for the words that carry it. In a question
+//! typed as one unquoted string, the asking words are left out of what must match; the
+//! bigrams of a long string still score them, a quoted string is exact, and keywords typed
+//! apart are each required. This is the lenient reading, for what people type; a query in
+//! strict syntax means every word it writes.
 
 use super::compile::{units, Unit};
 use super::query::{Node, Syntax};
@@ -56,6 +56,34 @@ const ASKING: &[&str] = &[
     "关于",
 ];
 
+/// The asking words only a question has: interrogatives, the particles that end a question
+/// and 请问.
+const QUESTIONS: &[&str] = &[
+    "什么",
+    "为什么",
+    "为何",
+    "怎么",
+    "怎么样",
+    "怎样",
+    "如何",
+    "哪里",
+    "哪儿",
+    "哪些",
+    "哪个",
+    "多少",
+    "多久",
+    "几时",
+    "是否",
+    "是不是",
+    "有没有",
+    "能不能",
+    "会不会",
+    "可不可以",
+    "吗",
+    "呢",
+    "请问",
+];
+
 /// Whether a word asks rather than says.
 fn asks(word: &str) -> bool {
     ASKING.contains(&word)
@@ -71,40 +99,25 @@ fn leaves_out(syntax: Syntax) -> bool {
     syntax == Syntax::Lenient
 }
 
-/// `units` without those whose word asks, unless nothing else would be left.
+/// Whether a string is a question: it holds a word that only a question has (什么, 怎么样,
+/// 吗, 请问) and a word that says something. The other asking words (我想知道, 最新消息,
+/// 相关报道) are left out only in a question: they are ordinary words in news, and in a
+/// string of keywords every word is meant.
+fn is_question(words: &[String], units: &[Unit]) -> bool {
+    let has = |test: &dyn Fn(&str) -> bool| {
+        units
+            .iter()
+            .any(|u| words.get(u.whole).is_some_and(|w| test(w)))
+    };
+    has(&|w| QUESTIONS.contains(&w)) && has(&|w| !asks(w))
+}
+
+/// `units` without those whose word asks, in a question read leniently.
 pub fn content_units(words: &[String], units: Vec<Unit>, syntax: Syntax) -> Vec<Unit> {
-    if leaves_out(syntax) && units.iter().any(|u| says(words, u)) {
+    if leaves_out(syntax) && is_question(words, &units) {
         units.into_iter().filter(|u| says(words, u)).collect()
     } else {
         units
-    }
-}
-
-/// For each part of an `And`, whether it may be left optional: an unquoted term that only
-/// asks (什么时候, 怎么样 typed apart from the rest), when some other part says something.
-/// Typed together or apart, a question matches the same articles.
-pub fn optional_parts(parts: &[Node], words: &WordsTokenizer, syntax: Syntax) -> Vec<bool> {
-    if !leaves_out(syntax) {
-        return vec![false; parts.len()];
-    }
-    let only_asks: Vec<bool> = parts
-        .iter()
-        .map(|p| match p {
-            Node::Term { text, .. } => {
-                let (w, u) = units(&words.words(text));
-                !u.is_empty() && !u.iter().any(|u| says(&w, u))
-            }
-            _ => false,
-        })
-        .collect();
-    let says = parts
-        .iter()
-        .zip(&only_asks)
-        .any(|(p, asks)| !asks && !matches!(p, Node::Not(_)));
-    if says {
-        only_asks
-    } else {
-        vec![false; parts.len()]
     }
 }
 
@@ -119,9 +132,9 @@ pub fn not_required(node: &Node, words: &WordsTokenizer, syntax: Syntax) -> Vec<
         };
         match node {
             Node::Term { text, .. } => {
-                // What `content_units` leaves out: the asking units, when any unit says.
+                // What `content_units` leaves out.
                 let (w, all) = units(&words.words(text));
-                if all.iter().any(|u| says(&w, u)) {
+                if is_question(&w, &all) {
                     for u in all.iter().filter(|u| !says(&w, u)) {
                         if let Some(word) = w.get(u.whole) {
                             push(word, out);
@@ -129,16 +142,7 @@ pub fn not_required(node: &Node, words: &WordsTokenizer, syntax: Syntax) -> Vec<
                     }
                 }
             }
-            Node::And(parts) => {
-                let optional = optional_parts(parts, words, Syntax::Lenient);
-                for (p, optional) in parts.iter().zip(optional) {
-                    match p {
-                        Node::Term { text, .. } if optional => push(text, out),
-                        other => walk(other, words, out),
-                    }
-                }
-            }
-            Node::Or(parts) => parts.iter().for_each(|p| walk(p, words, out)),
+            Node::And(parts) | Node::Or(parts) => parts.iter().for_each(|p| walk(p, words, out)),
             _ => {}
         }
     }
