@@ -10,54 +10,8 @@ use super::compile::{units, Unit};
 use super::query::{Node, Syntax};
 use crate::analyze::WordsTokenizer;
 
-/// Interrogatives, the particles that end a question, the phrases that open a request, and
-/// the words that ask for news about something, as jieba's search mode cuts them
-/// (normalized: simplified, lowercase).
-const ASKING: &[&str] = &[
-    "什么",
-    "时候",
-    "为什么",
-    "为何",
-    "怎么",
-    "怎么样",
-    "怎样",
-    "如何",
-    "哪里",
-    "哪儿",
-    "哪些",
-    "哪个",
-    "多少",
-    "多久",
-    "几时",
-    "是否",
-    "是不是",
-    "有没有",
-    "能不能",
-    "会不会",
-    "可不可以",
-    "吗",
-    "呢",
-    "吧",
-    "请问",
-    "请",
-    "我想",
-    "想",
-    "知道",
-    "我",
-    "告诉",
-    "一下",
-    "最新消息",
-    "最新",
-    "消息",
-    "新闻",
-    "报道",
-    "相关",
-    "有关",
-    "关于",
-];
-
 /// The asking words only a question has: interrogatives, the particles that end a question
-/// and 请问.
+/// and 请问, as jieba's search mode cuts them (normalized: simplified, lowercase).
 const QUESTIONS: &[&str] = &[
     "什么",
     "为什么",
@@ -84,9 +38,31 @@ const QUESTIONS: &[&str] = &[
     "请问",
 ];
 
+/// The other words a question asks with: the rest of 什么时候, the phrases that open a
+/// request, and the words that ask for news about something.
+const REQUESTS: &[&str] = &[
+    "时候",
+    "吧",
+    "请",
+    "我想",
+    "想",
+    "知道",
+    "我",
+    "告诉",
+    "一下",
+    "最新消息",
+    "最新",
+    "消息",
+    "新闻",
+    "报道",
+    "相关",
+    "有关",
+    "关于",
+];
+
 /// Whether a word asks rather than says.
 fn asks(word: &str) -> bool {
-    ASKING.contains(&word)
+    QUESTIONS.contains(&word) || REQUESTS.contains(&word)
 }
 
 /// Whether a unit's word says something (does not ask).
@@ -183,6 +159,16 @@ mod tests {
             .collect();
         assert_eq!(kept, ["港珠澳大桥", "通车"]);
         assert_eq!(content_units(&words, units.clone(), Syntax::Strict), units);
+    }
+
+    #[test]
+    fn news_words_without_a_question_are_keywords() {
+        let words: Vec<String> = ["武汉", "疫情", "最新", "消息"]
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        let units: Vec<Unit> = (0..words.len()).map(unit).collect();
+        assert_eq!(content_units(&words, units.clone(), Syntax::Lenient), units);
     }
 
     #[test]
