@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 
 /// Bytes of stored text compressed together. Every hit reads one stored article (its
 /// snippet, its fields), and reading one decompresses its whole block: tantivy's default,
-/// 16 KiB, holds about ten articles (benches/README.md, "Stored-text blocks").
+/// 16 KiB, holds several articles (benches/README.md, "Stored-text blocks").
 const DOC_STORE_BLOCK_BYTES: usize = 4096;
 
 /// An index with its analyzer registered and its fields looked up.
