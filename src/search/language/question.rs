@@ -110,11 +110,10 @@ pub fn not_required(node: &Node, words: &WordsTokenizer, syntax: Syntax) -> Vec<
             Node::Term { text, .. } => {
                 // What `content_units` leaves out.
                 let (w, all) = units(&words.words(text));
-                if is_question(&w, &all) {
-                    for u in all.iter().filter(|u| !says(&w, u)) {
-                        if let Some(word) = w.get(u.whole) {
-                            push(word, out);
-                        }
+                let kept = content_units(&w, all.clone(), Syntax::Lenient);
+                for u in all.iter().filter(|u| !kept.contains(u)) {
+                    if let Some(word) = w.get(u.whole) {
+                        push(word, out);
                     }
                 }
             }
