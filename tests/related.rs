@@ -299,6 +299,58 @@ fn a_headline_word_the_dictionary_lacks_finds_the_same_topic() {
     );
 }
 
+/// One shared word is a coincidence, unless both headlines name it: another city's
+/// greenway in a series on greenways shares only 绿道, and is listed, below the seed's own
+/// story; an article that mentions 绿道 only in passing is not.
+#[test]
+fn one_word_both_headlines_name_is_enough() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut docs = filler();
+    docs.extend([
+        doc(
+            "seed",
+            "海川：青禾湾绿道 还绿于城",
+            "海川青禾湾绿道全长三十公里，沿线新建公园和驿站，市民骑行散步，绿道串起湖泊湿地。",
+            "2021-04-01",
+        ),
+        doc(
+            "same-story",
+            "海川青禾湾绿道迎来骑行高峰",
+            "周末青禾湾绿道迎来骑行高峰，海川市民沿湖泊湿地骑行，驿站提供补给。",
+            "2021-04-04",
+        ),
+        doc(
+            "other-city",
+            "东岭：山间绿道串联茶园",
+            "东岭山间绿道今天开放，沿途连接五个村落和茶园，游人观赏梯田。",
+            "2021-04-06",
+        ),
+        doc(
+            "in-passing",
+            "东岭春季植树活动启动",
+            "东岭干部群众上山植树，新栽苗木两万株，山脚的绿道也种上了花卉。",
+            "2021-04-06",
+        ),
+    ]);
+    let engine = engine_of(dir.path(), &docs);
+    let r = related(&engine, "seed");
+    let found = ids(&r);
+    let explain = || {
+        r.hits
+            .iter()
+            .map(|h| (h.hit.id.clone(), h.hit.score, h.reason.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(found.first(), Some(&"same-story"), "{:?}", explain());
+    let other = r
+        .hits
+        .iter()
+        .find(|h| h.hit.id == "other-city")
+        .unwrap_or_else(|| panic!("other-city not listed: {:?}", explain()));
+    assert_eq!(other.reason, vec!["绿道".to_string()], "{:?}", explain());
+    assert!(!found.contains(&"in-passing"), "{:?}", explain());
+}
+
 /// A template recurs every year (座谈会); a story's words bunch around its date (台风).
 #[test]
 fn a_storys_words_outweigh_a_templates_that_recurs_every_year() {

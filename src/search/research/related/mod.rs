@@ -7,8 +7,8 @@
 //! organisations at the head of the seed: another episode of a series or another instance
 //! of a template. Part of the score rides on how much of the keys' weight a candidate's
 //! title and lead hold, so a report of the story outranks a roundup that names it in
-//! passing. Candidates below the floor are left out rather than filling the list. Its own
-//! reprints are counted, not listed.
+//! passing. Candidates below the floor, or sharing one key that not both headlines name, are
+//! left out rather than filling the list. Its own reprints are counted, not listed.
 
 mod keys;
 
@@ -44,6 +44,9 @@ const RELEVANCE_FLOOR: f64 = 0.06;
 const OTHER_EPISODE: f64 = 0.5;
 /// A related story shares at least this many keys: one shared word is a coincidence.
 const MIN_SHARED_KEYS: usize = 2;
+/// What a candidate that shares only one key keeps when both headlines name that key
+/// (benches/related-eval, tune split).
+const ONE_HEADLINE_WORD: f64 = 0.5;
 /// The most postings one request reads to weigh its keys by burst.
 const BURST_POSTINGS: u64 = 200_000;
 /// Characters of the body whose entities lead the story; a candidate's title and these
@@ -292,6 +295,7 @@ impl Engine {
                     .map(move |e| (kind, e, normalize(e)))
             })
             .collect();
+        let seed_title = normalize(&article.title);
         let mut scored = Vec::new();
         for mut c in candidates {
             let other = self.article_at(&searcher, c.entry.address)?;
@@ -310,8 +314,20 @@ impl Engine {
                 .nth(head_len)
                 .map_or(text.len(), |(i, _)| i);
             c.score *= (1.0 - HEAD_WEIGHT) + HEAD_WEIGHT * head_share(&keys, &text[..head_end]);
-            // One shared word, however rare, is a coincidence more often than a story.
-            if c.similarity < RELEVANCE_FLOOR || shared.len() < MIN_SHARED_KEYS {
+            // One shared word, however rare, is a coincidence more often than a story, unless
+            // both headlines name it (another city's 绿道 in a series on greenways): then it
+            // counts, at a discount.
+            let one_headline_word = shared.len() == 1
+                && shared.iter().any(|k| {
+                    seed_title.contains(k.word.as_str())
+                        && normalize(&other.title).contains(k.word.as_str())
+                });
+            if one_headline_word {
+                c.score *= ONE_HEADLINE_WORD;
+            }
+            if c.similarity < RELEVANCE_FLOOR
+                || (shared.len() < MIN_SHARED_KEYS && !one_headline_word)
+            {
                 continue;
             }
             let named: Vec<SharedEntity> = seed_entities
