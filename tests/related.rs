@@ -299,9 +299,11 @@ fn a_headline_word_the_dictionary_lacks_finds_the_same_topic() {
     );
 }
 
-/// One shared word is a coincidence, unless both headlines name it: another city's
-/// greenway in a series on greenways shares only 绿道, and is listed, below the seed's own
-/// story; an article that mentions 绿道 only in passing is not.
+/// One shared word is a coincidence, unless both headlines name it, it is no name, and its
+/// articles bunch around the seed's date: another city's greenway in a spring series on
+/// greenways shares only 绿道, and is listed, below the seed's own story. Not listed: an
+/// article that mentions 绿道 only in passing, one whose headline shares only the place
+/// (海川), and one whose headline shares only a phrase headlines use every year (新气象).
 #[test]
 fn one_word_both_headlines_name_is_enough() {
     let dir = tempfile::tempdir().expect("tmp");
@@ -309,8 +311,8 @@ fn one_word_both_headlines_name_is_enough() {
     docs.extend([
         doc(
             "seed",
-            "海川：青禾湾绿道 还绿于城",
-            "海川青禾湾绿道全长三十公里，沿线新建公园和驿站，市民骑行散步，绿道串起湖泊湿地。",
+            "海川：青禾湾绿道 还绿于城 展现新气象",
+            "海川青禾湾绿道全长三十公里，沿线新建公园和驿站，市民骑行散步，绿道串起湖泊湿地。新气象处处可见，沿湖新气象。",
             "2021-04-01",
         ),
         doc(
@@ -331,7 +333,28 @@ fn one_word_both_headlines_name_is_enough() {
             "东岭干部群众上山植树，新栽苗木两万株，山脚的绿道也种上了花卉。",
             "2021-04-06",
         ),
+        doc(
+            "same-place",
+            "海川：地铁三号线开通",
+            "海川地铁三号线今天开通运营，海川全线设站十八座，海川早晚高峰发车间隔四分钟。",
+            "2021-04-05",
+        ),
+        doc(
+            "same-phrase",
+            "东岭：夜市新气象",
+            "东岭夜市新气象：延长营业时间，摊位整齐干净，新气象带来新客流，处处新气象。",
+            "2021-04-05",
+        ),
     ]);
+    // The same phrase in other years' headlines: it recurs, it does not bunch.
+    for year in 2015..2021 {
+        docs.push(doc(
+            &format!("phrase-{year}"),
+            "东岭：古镇新气象",
+            "古镇修缮一新，处处新气象。",
+            &format!("{year}-08-01"),
+        ));
+    }
     let engine = engine_of(dir.path(), &docs);
     let r = related(&engine, "seed");
     let found = ids(&r);
@@ -348,7 +371,13 @@ fn one_word_both_headlines_name_is_enough() {
         .find(|h| h.hit.id == "other-city")
         .unwrap_or_else(|| panic!("other-city not listed: {:?}", explain()));
     assert_eq!(other.reason, vec!["绿道".to_string()], "{:?}", explain());
-    assert!(!found.contains(&"in-passing"), "{:?}", explain());
+    for not_listed in ["in-passing", "same-place", "same-phrase"] {
+        assert!(
+            !found.contains(&not_listed),
+            "{not_listed}: {:?}",
+            explain()
+        );
+    }
 }
 
 /// A template recurs every year (座谈会); a story's words bunch around its date (台风).

@@ -49,6 +49,9 @@ pub struct Key {
     pub df: u64,
     /// The kind of entity it is, when the article names it as one.
     pub entity: Option<EntityKind>,
+    /// Its articles near the article's date over what an even spread would put there
+    /// (1 when not counted).
+    pub burst: f32,
 }
 
 /// How much a part of speech says about what a story is about; `None`: nothing.
@@ -181,6 +184,7 @@ pub fn keys(
             let boost = if entity.is_some() { ENTITY_BOOST } else { 1.0 };
             Some(Key {
                 weight: (1.0 + tf.ln()) * idf(df, docs) * pos * boost,
+                burst: 1.0,
                 entity,
                 word,
                 exact,
@@ -202,7 +206,7 @@ fn best_first(keys: &mut [Key]) {
 /// (`near`), over what an even spread across the index's time span would put there
 /// (`window_share` of its articles). A story's words bunch around its date; a template's
 /// recur every year and gain nothing. A key `near` has no count for keeps its weight.
-/// Keeps the best [`KEYS`].
+/// Each key keeps its burst; the best [`KEYS`] are kept.
 pub fn weigh_by_burst(
     keys: &mut Vec<Key>,
     window_share: f64,
@@ -215,6 +219,7 @@ pub fn weigh_by_burst(
         let expected = k.df as f64 * window_share.clamp(0.0, 1.0);
         let burst = ((near as f64 + 1.0) / (expected + 1.0)).max(1.0);
         k.weight *= 1.0 + BURST_WEIGHT * burst.ln() as f32;
+        k.burst = burst as f32;
     }
     best_first(keys);
     keys.truncate(KEYS);
@@ -331,6 +336,7 @@ mod tests {
             exact: false,
             df: 100,
             entity: None,
+            burst: 1.0,
         };
         let mut keys: Vec<Key> = (0..CANDIDATE_KEYS)
             .map(|i| key(&format!("w{i:02}")))
@@ -348,9 +354,14 @@ mod tests {
         assert_eq!(keys.len(), KEYS);
         assert_eq!(keys[0].word, "story");
         assert!(keys[0].weight > 1.5, "{keys:?}");
+        // (60 + 1) / (1 + 1): kept with the key for the rules that ask how bunched it is.
+        assert!((keys[0].burst - 30.5).abs() < 1e-3, "{keys:?}");
         for plain in ["template", "uncounted"] {
             let k = keys.iter().find(|k| k.word == plain);
-            assert!(k.is_none_or(|k| k.weight == 1.0), "{keys:?}");
+            assert!(
+                k.is_none_or(|k| k.weight == 1.0 && k.burst == 1.0),
+                "{keys:?}"
+            );
         }
     }
 

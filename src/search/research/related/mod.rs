@@ -47,6 +47,9 @@ const MIN_SHARED_KEYS: usize = 2;
 /// What a candidate that shares only one key keeps when both headlines name that key
 /// (benches/related-eval, tune split).
 const ONE_HEADLINE_WORD: f64 = 0.5;
+/// How bunched around the seed's date (see [`keys::weigh_by_burst`]) that word must be: a
+/// series or a story, not a phrase headlines use all year (点赞, 贺词, 快讯).
+const ONE_WORD_BURST: f32 = 3.0;
 /// The most postings one request reads to weigh its keys by burst.
 const BURST_POSTINGS: u64 = 200_000;
 /// Characters of the body whose entities lead the story; a candidate's title and these
@@ -295,7 +298,7 @@ impl Engine {
                     .map(move |e| (kind, e, normalize(e)))
             })
             .collect();
-        let seed_title = normalize(&article.title);
+        let seed_headline = without_series_tags(&normalize(&article.title));
         let mut scored = Vec::new();
         for mut c in candidates {
             let other = self.article_at(&searcher, c.entry.address)?;
@@ -315,11 +318,15 @@ impl Engine {
                 .map_or(text.len(), |(i, _)| i);
             c.score *= (1.0 - HEAD_WEIGHT) + HEAD_WEIGHT * head_share(&keys, &text[..head_end]);
             // One shared word, however rare, is a coincidence more often than a story, unless
-            // both headlines name it (another city's 绿道 in a series on greenways): then it
+            // both headlines name it (the seed's series tag aside), it names no person, place
+            // or organisation (a name in common says who or where, not what), and its articles
+            // bunch around the seed's date (绿道 in a spring series on greenways): then it
             // counts, at a discount.
             let one_headline_word = shared.len() == 1
                 && shared.iter().any(|k| {
-                    seed_title.contains(k.word.as_str())
+                    k.entity.is_none()
+                        && k.burst >= ONE_WORD_BURST
+                        && seed_headline.contains(k.word.as_str())
                         && normalize(&other.title).contains(k.word.as_str())
                 });
             if one_headline_word {
@@ -490,4 +497,20 @@ fn leading_entities(title: &str, body: &str, entities: &Entities) -> Vec<(String
     } else {
         people
     }
+}
+
+/// A headline without its series tags (【时代先锋】, 【新闻特写】): they name the column,
+/// which other episodes share, not the story.
+fn without_series_tags(title: &str) -> String {
+    let mut out = String::with_capacity(title.len());
+    let mut depth = 0usize;
+    for c in title.chars() {
+        match c {
+            '【' | '[' => depth += 1,
+            '】' | ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
