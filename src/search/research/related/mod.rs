@@ -7,8 +7,9 @@
 //! organisations at the head of the seed: another episode of a series or another instance
 //! of a template. Part of the score rides on how much of the keys' weight a candidate's
 //! title and lead hold, so a report of the story outranks a roundup that names it in
-//! passing. Candidates below the floor, or sharing one key that not both headlines name, are
-//! left out rather than filling the list. Its own reprints are counted, not listed.
+//! passing. Candidates below the floor, or sharing a single key (unless both headlines name
+//! it, it is no name, and it bunches around the seed's date), are left out rather than
+//! filling the list. Its own reprints are counted, not listed.
 
 mod keys;
 
@@ -513,4 +514,24 @@ fn without_series_tags(title: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn series_tags_are_taken_out_of_a_headline() {
+        assert_eq!(
+            without_series_tags("【时代先锋】好人好戏程永革"),
+            "好人好戏程永革"
+        );
+        assert_eq!(
+            without_series_tags("[视频]东湖绿道【新理念 新发展】还绿于城"),
+            "东湖绿道还绿于城"
+        );
+        assert_eq!(without_series_tags("武汉：东湖绿道"), "武汉：东湖绿道");
+        // An unclosed tag hides the rest; a stray closing bracket hides nothing.
+        assert_eq!(without_series_tags("绿道】春天【系列"), "绿道春天");
+    }
 }
