@@ -117,6 +117,14 @@ fn ids(r: &Related) -> Vec<&str> {
     r.hits.iter().map(|h| h.hit.id.as_str()).collect()
 }
 
+/// Each hit with its score and the keys it shares: what a failed assertion should show.
+fn explained(r: &Related) -> Vec<(&str, f32, &[String])> {
+    r.hits
+        .iter()
+        .map(|h| (h.hit.id.as_str(), h.hit.score, h.reason.as_slice()))
+        .collect()
+}
+
 /// The bridge story: the same bridge two days later, and a similar report years before.
 fn bridge() -> Vec<(String, String, String, String)> {
     let mut docs = filler();
@@ -287,10 +295,7 @@ fn a_headline_word_the_dictionary_lacks_finds_the_same_topic() {
         Some(&"greenway"),
         "{:?} {:?}",
         r.keywords,
-        r.hits
-            .iter()
-            .map(|h| (h.hit.id.clone(), h.hit.score, h.reason.clone()))
-            .collect::<Vec<_>>()
+        explained(&r)
     );
     assert!(
         r.hits[0].reason.iter().any(|k| k == "绿道"),
@@ -358,24 +363,23 @@ fn one_word_both_headlines_name_is_enough() {
     let engine = engine_of(dir.path(), &docs);
     let r = related(&engine, "seed");
     let found = ids(&r);
-    let explain = || {
-        r.hits
-            .iter()
-            .map(|h| (h.hit.id.clone(), h.hit.score, h.reason.clone()))
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(found.first(), Some(&"same-story"), "{:?}", explain());
+    assert_eq!(found.first(), Some(&"same-story"), "{:?}", explained(&r));
     let other = r
         .hits
         .iter()
         .find(|h| h.hit.id == "other-city")
-        .unwrap_or_else(|| panic!("other-city not listed: {:?}", explain()));
-    assert_eq!(other.reason, vec!["绿道".to_string()], "{:?}", explain());
+        .unwrap_or_else(|| panic!("other-city not listed: {:?}", explained(&r)));
+    assert_eq!(
+        other.reason,
+        vec!["绿道".to_string()],
+        "{:?}",
+        explained(&r)
+    );
     for not_listed in ["in-passing", "same-place", "same-phrase"] {
         assert!(
             !found.contains(&not_listed),
             "{not_listed}: {:?}",
-            explain()
+            explained(&r)
         );
     }
 }

@@ -311,13 +311,18 @@ impl Engine {
                 .iter()
                 .filter(|k| text.contains(k.word.as_str()))
                 .collect();
-            // Normalizing keeps each character one character: the head is a prefix of `text`.
-            let head_len = other.title.chars().count() + 1 + HEAD_CHARS;
-            let head_end = text
-                .char_indices()
-                .nth(head_len)
-                .map_or(text.len(), |(i, _)| i);
-            c.score *= (1.0 - HEAD_WEIGHT) + HEAD_WEIGHT * head_share(&keys, &text[..head_end]);
+            // Normalizing keeps each character one character: the candidate's title and its
+            // head are prefixes of `text`.
+            let prefix = |chars: usize| {
+                let end = text
+                    .char_indices()
+                    .nth(chars)
+                    .map_or(text.len(), |(i, _)| i);
+                &text[..end]
+            };
+            let title_chars = other.title.chars().count();
+            let (title, head) = (prefix(title_chars), prefix(title_chars + 1 + HEAD_CHARS));
+            c.score *= (1.0 - HEAD_WEIGHT) + HEAD_WEIGHT * head_share(&keys, head);
             // One shared word, however rare, is a coincidence more often than a story, unless
             // both headlines name it (the seed's series tag aside), it names no person, place
             // or organisation (a name in common says who or where, not what), and its articles
@@ -328,7 +333,7 @@ impl Engine {
                     k.entity.is_none()
                         && k.burst >= ONE_WORD_BURST
                         && seed_headline.contains(k.word.as_str())
-                        && normalize(&other.title).contains(k.word.as_str())
+                        && title.contains(k.word.as_str())
                 });
             if one_headline_word {
                 c.score *= ONE_HEADLINE_WORD;
