@@ -8,6 +8,7 @@
 
 use super::compile::{units, Unit};
 use super::query::{Node, Syntax};
+use crate::analyze::normalize::normalize;
 use crate::analyze::WordsTokenizer;
 
 /// The asking words only a question has: interrogatives, the particles that end a question
@@ -88,6 +89,13 @@ fn is_question(words: &[String], units: &[Unit]) -> bool {
     has(&|w| QUESTIONS.contains(&w)) && has(&|w| !asks(w))
 }
 
+/// Whether `text` holds one of [`QUESTIONS`] at all, as normalized text: a string without
+/// one is no question, whatever its words.
+fn might_ask(text: &str) -> bool {
+    let text = normalize(text);
+    QUESTIONS.iter().any(|q| text.contains(q))
+}
+
 /// `units` without those whose word asks, in a question read leniently.
 pub fn content_units(words: &[String], units: Vec<Unit>, syntax: Syntax) -> Vec<Unit> {
     if leaves_out(syntax) && is_question(words, &units) {
@@ -107,7 +115,9 @@ pub fn not_required(node: &Node, words: &WordsTokenizer, syntax: Syntax) -> Vec<
             }
         };
         match node {
-            Node::Term { text, .. } => {
+            // Only a string holding a question word can be a question: the others (most
+            // queries) are not cut into words a second time.
+            Node::Term { text, .. } if might_ask(text) => {
                 // What `content_units` leaves out.
                 let (w, all) = units(&words.words(text));
                 let kept = content_units(&w, all.clone(), Syntax::Lenient);
@@ -168,6 +178,22 @@ mod tests {
             .collect();
         let units: Vec<Unit> = (0..words.len()).map(unit).collect();
         assert_eq!(content_units(&words, units.clone(), Syntax::Lenient), units);
+    }
+
+    #[test]
+    fn the_asking_words_left_out_are_reported_and_only_in_a_question() {
+        let words = WordsTokenizer::new(std::sync::Arc::new(jieba_rs::Jieba::new()), false);
+        let left = |q: &str| {
+            let parsed = super::super::query::read(q, Syntax::Lenient).expect("query");
+            not_required(&parsed.node, &words, Syntax::Lenient)
+        };
+        assert_eq!(left("港珠澳大桥什么时候通车"), ["什么", "时候"]);
+        // Traditional characters are asked the same way once normalized.
+        assert_eq!(left("港珠澳大橋什麼時候通車"), ["什么", "时候"]);
+        assert!(left("港珠澳大桥 通车 最新消息").is_empty());
+        let parsed =
+            super::super::query::read("港珠澳大桥什么时候通车", Syntax::Strict).expect("query");
+        assert!(not_required(&parsed.node, &words, Syntax::Strict).is_empty());
     }
 
     #[test]
